@@ -1,0 +1,17 @@
+// One error type for every bad input, so the CLI can print it plainly (no stack) and tests can
+// check that a message names the file and the place, e.g. `data.csv: line 7, column 3: "abc" is not a number`.
+
+export class InputError extends Error {
+  readonly file: string;
+  readonly where: string;
+  readonly problem: string;
+
+  /** `where` may be '' when the problem concerns the whole file. */
+  constructor(file: string, where: string, problem: string) {
+    super(where ? `${file}: ${where}: ${problem}` : `${file}: ${problem}`);
+    this.name = 'InputError';
+    this.file = file;
+    this.where = where;
+    this.problem = problem;
+  }
+}

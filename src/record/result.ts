@@ -1,0 +1,52 @@
+// From per-network records to the averaged plot data of infoplane.json.
+import type { ExperimentConfig } from '../config.js';
+import type { Dataset } from '../data/dataset.js';
+import { labelEntropy } from '../data/dataset.js';
+import { trainCount } from '../train/split.js';
+import type { InfoplaneResult, RunRecord, Series } from './schema.js';
+
+/** Element-wise mean over the finite values (a diverged run contributes until it stopped). */
+function meanOf(rows: number[][]): number[] {
+  const n = rows[0].length, out = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    let s = 0, c = 0;
+    for (const r of rows) if (Number.isFinite(r[k])) { s += r[k]; c++; }
+    out[k] = c ? s / c : NaN;
+  }
+  return out;
+}
+const meanGrid = (grids: number[][][]) => grids[0].map((_, l) => meanOf(grids.map((g) => g[l])));
+
+export function averageRuns(runs: RunRecord[]): Series {
+  const first = runs[0];
+  return {
+    epochs: first.epochs,
+    mi: Object.fromEntries(Object.entries(first.mi).map(([name, s]) => [name, {
+      settings: s.settings,
+      ixt: meanGrid(runs.map((r) => r.mi[name].ixt)),
+      ity: meanGrid(runs.map((r) => r.mi[name].ity)),
+    }])),
+    trainLoss: meanOf(runs.map((r) => r.trainLoss)), trainAcc: meanOf(runs.map((r) => r.trainAcc)),
+    testLoss: meanOf(runs.map((r) => r.testLoss)), testAcc: meanOf(runs.map((r) => r.testAcc)),
+    gradMean: meanGrid(runs.map((r) => r.gradMean)), gradStd: meanGrid(runs.map((r) => r.gradStd)),
+  };
+}
+
+export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRecord[]): InfoplaneResult {
+  const nTrain = trainCount(data.nRows, config.trainFraction);
+  const widths = [...config.layers, data.nClasses];
+  return {
+    format: 'infoplane/1',
+    config,
+    dataset: {
+      name: data.name, nRows: data.nRows, nInputs: data.nInputs, nClasses: data.nClasses,
+      nTrain, nTest: data.nRows - nTrain, hY: labelEntropy(data.y, data.nClasses), log2N: Math.log2(data.nRows),
+    },
+    layers: widths.map((width, l) => ({
+      name: l === widths.length - 1 ? 'output' : `L${l + 1}`, width,
+      activation: l === widths.length - 1 ? 'softmax' : config.activation,
+    })),
+    ...averageRuns(runs),
+    runs,
+  };
+}

@@ -1,0 +1,142 @@
+// The self-contained HTML report of one `infoplane run`. No Node imports here: it also runs in a browser.
+// The static parts (header, tables, captions) are rendered here, HTML-escaped; the plots are drawn
+// client-side by CLIENT_JS (client.ts) from the result embedded as JSON.
+import type { InfoplaneResult, Timing } from '../record/schema.js';
+import { CLIENT_JS, REPORT_CSS } from './client.js';
+
+export interface UplotAssets { uplotJs: string; uplotCss: string }
+
+/** Escape text for HTML element content and quoted attribute values. */
+export function escapeHtml(s: unknown): string {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Make inlined JS safe inside <script>: neither `</script` nor `<!--` may appear literally.
+ *  `<\/` and `<\!` mean the same as `</` and `<!` in JS strings, regexes and comments. */
+export function escapeScript(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+function escapeStyle(css: string): string {
+  return css.replace(/<\/(style)/gi, '<\\/$1');
+}
+
+/** JSON with non-finite numbers kept (as {"$nf":"NaN"} etc.; plain JSON would turn them into null),
+ *  and with <, >, & written as \u escapes so the text is inert inside a <script> element. */
+export function encodeResultJson(result: InfoplaneResult): string {
+  const json = JSON.stringify(result, (_k, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { $nf: String(v) } : v);
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** Inverse of encodeResultJson (the client script does the same). */
+export function decodeResultJson(text: string): InfoplaneResult {
+  return JSON.parse(text, (_k, v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.$nf === 'string' &&
+    Object.keys(v).length === 1 ? Number(v.$nf) : v);
+}
+
+/** A config value in a compact form: arrays joined, objects as k=v pairs. */
+function fmtValue(v: unknown): string {
+  if (Array.isArray(v)) return v.map(fmtValue).join(', ');
+  if (v !== null && typeof v === 'object') {
+    return Object.entries(v).map(([k, x]) => (k === 'kind' ? fmtValue(x) : `${k}=${fmtValue(x)}`)).join(' ');
+  }
+  return String(v);
+}
+
+function fmtFixed(v: number, digits: number): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : String(v);
+}
+
+/** Key/value pairs laid out `perRow` pairs to a table row. */
+function kvTable(pairs: [string, string][], perRow: number, cls: string): string {
+  let rows = '';
+  for (let i = 0; i < pairs.length; i += perRow) {
+    rows += '<tr>' + pairs.slice(i, i + perRow)
+      .map(([k, v]) => `<th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td>`).join('') + '</tr>';
+  }
+  return `<table class="${cls}">${rows}</table>`;
+}
+
+function runsSummary(result: InfoplaneResult): string {
+  const runs = result.runs ?? [];
+  const ok = runs.filter((r) => r.status === 'ok').length;
+  const bad = runs.filter((r) => r.status !== 'ok');
+  let s = `${runs.length} (${ok} ok`;
+  if (bad.length) {
+    s += ', ' + bad.map((r) => `#${r.repeat} ${r.status}` +
+      (r.divergedAt !== undefined ? ` at epoch ${r.divergedAt}` : '')).join(', ');
+  }
+  s += ')';
+  if (runs.length > 1) s += '; plots show the average';
+  return s;
+}
+
+export function renderReport(result: InfoplaneResult, assets: UplotAssets, timing?: Timing): string {
+  const cfg = result.config as unknown as Record<string, unknown>;
+  const ds = result.dataset;
+  const name = String(cfg.name ?? 'run');
+  const estimators = Object.keys(result.mi ?? {});
+  const epochs = result.epochs ?? [];
+
+  const configTable = kvTable(Object.keys(cfg).map((k) => [k, fmtValue(cfg[k])]), 3, 'kv');
+
+  const info: [string, string][] = [
+    ['dataset', ds.name],
+    ['rows', `${ds.nRows} (${ds.nInputs} inputs, ${ds.nClasses} classes)`],
+    ['train / test', `${ds.nTrain} / ${ds.nTest}`],
+    ['H(Y)', `${fmtFixed(ds.hY, 5)} bits`],
+    ['log2 N', `${fmtFixed(ds.log2N, 3)} bits`],
+    ['logged epochs', epochs.length ? `${epochs.length} (${epochs[0]} to ${epochs[epochs.length - 1]})` : '0'],
+    ['repeats', runsSummary(result)],
+  ];
+  if (timing) {
+    info.push(
+      ['time', `${fmtFixed(timing.seconds, 1)} s, ${timing.threads} thread${timing.threads === 1 ? '' : 's'}, ` +
+        `${fmtFixed(timing.epochsPerSecond, 1)} epochs/s`],
+      ['started', timing.startedAt],
+      ['host', `${timing.host}, node ${timing.node}`],
+    );
+  }
+  const layerRows = (result.layers ?? []).map((l, i) =>
+    `<tr><td>${i + 1}</td><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.width)}</td><td>${escapeHtml(l.activation)}</td></tr>`).join('');
+
+  const planes = estimators.map((key, i) => `
+<figure class="plane" data-i="${i}">
+<figcaption>Information plane, estimator <b>${escapeHtml(key)}</b>: ${escapeHtml(result.mi[key].settings)}</figcaption>
+<div class="row"><div class="plot"></div><div class="legend"></div></div>
+<div class="hover">&nbsp;</div>
+</figure>`).join('');
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>infoplane: ${escapeHtml(name)}</title>
+<style>${escapeStyle(assets.uplotCss)}</style>
+<style>${REPORT_CSS}</style>
+</head><body>
+<header>
+<h1>infoplane: ${escapeHtml(name)}</h1>
+<div class="meta">
+<div>
+<section><h2>Configuration</h2>${configTable}</section>
+<section><h2>Layers</h2><table class="layers"><tr><th>#</th><th>name</th><th>width</th><th>activation</th></tr>${layerRows}</table></section>
+</div>
+<section><h2>Data and runs</h2>${kvTable(info, 1, 'kv')}</section>
+</div>
+</header>
+<main>
+${planes || '<p class="note">No mutual-information estimates in this result.</p>'}
+<figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed)</figcaption><div class="plot"></div></figure>
+<div class="pair">
+<figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>
+<figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>
+</div>
+</main>
+<script type="application/json" id="infoplane-data">${encodeResultJson(result)}</script>
+<script>${escapeScript(assets.uplotJs)}</script>
+<script>${escapeScript(CLIENT_JS)}</script>
+</body></html>
+`;
+}
