@@ -1,42 +1,63 @@
 // Dense layer over [unit][sample] buffers: f32x4 lanes run across samples, because layer widths of
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
+// Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
 import { act4, dact4 } from './activation';
+
+// @ts-ignore: decorator
+@inline function madd(acc: v128, a: v128, b: v128): v128 { return f32x4.add(acc, f32x4.mul(a, b)); }
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
 
 // dense_forward: out [nOut][B] = act(W [nOut][nIn] . inp [nIn][B] + b [nOut])
 export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32): void {
   const rowBytes = <usize>B << 2;
   let s = 0;
-  // 16 samples per pass: four accumulators share each broadcast weight.
   for (; s + 16 <= B; s += 16) {
     const so = <usize>s << 2;
-    for (let o = 0; o < nOut; o++) {
-      const bias = f32x4.splat(load<f32>(b + (<usize>o << 2)));
-      let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
-      const wRow = W + (<usize>(o * nIn) << 2);
+    let o = 0;
+    // two outputs x 16 samples: eight accumulators share four input loads
+    for (; o + 2 <= nOut; o += 2) {
+      const b0 = f32x4.splat(load<f32>(b + (<usize>o << 2))), b1 = f32x4.splat(load<f32>(b + (<usize>o << 2), 4));
+      let a0 = b0, a1 = b0, a2 = b0, a3 = b0, c0 = b1, c1 = b1, c2 = b1, c3 = b1;
+      const w0 = W + (<usize>(o * nIn) << 2), w1 = w0 + (<usize>nIn << 2);
       let p = inp + so;
       for (let i = 0; i < nIn; i++) {
-        const w = f32x4.splat(load<f32>(wRow + (<usize>i << 2)));
-        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(p)));
-        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(p, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(p, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(p, 48)));
+        const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+        const u = f32x4.splat(load<f32>(w0 + (<usize>i << 2))), v = f32x4.splat(load<f32>(w1 + (<usize>i << 2)));
+        a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
+        c0 = madd(c0, v, x0); c1 = madd(c1, v, x1); c2 = madd(c2, v, x2); c3 = madd(c3, v, x3);
+        p += rowBytes;
+      }
+      const q = out + <usize>o * rowBytes + so, r = q + rowBytes;
+      v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
+      v128.store(r, act4(act, c0)); v128.store(r, act4(act, c1), 16); v128.store(r, act4(act, c2), 32); v128.store(r, act4(act, c3), 48);
+    }
+    for (; o < nOut; o++) {
+      const bias = f32x4.splat(load<f32>(b + (<usize>o << 2)));
+      let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+      const w0 = W + (<usize>(o * nIn) << 2);
+      let p = inp + so;
+      for (let i = 0; i < nIn; i++) {
+        const u = f32x4.splat(load<f32>(w0 + (<usize>i << 2)));
+        a0 = madd(a0, u, v128.load(p)); a1 = madd(a1, u, v128.load(p, 16));
+        a2 = madd(a2, u, v128.load(p, 32)); a3 = madd(a3, u, v128.load(p, 48));
         p += rowBytes;
       }
       const q = out + <usize>o * rowBytes + so;
-      v128.store(q, act4(act, a0));
-      v128.store(q, act4(act, a1), 16);
-      v128.store(q, act4(act, a2), 32);
-      v128.store(q, act4(act, a3), 48);
+      v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
     }
   }
   for (; s < B; s += 4) {
     const so = <usize>s << 2;
     for (let o = 0; o < nOut; o++) {
       let a0 = f32x4.splat(load<f32>(b + (<usize>o << 2)));
-      const wRow = W + (<usize>(o * nIn) << 2);
+      const w0 = W + (<usize>(o * nIn) << 2);
       let p = inp + so;
       for (let i = 0; i < nIn; i++) {
-        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(wRow + (<usize>i << 2))), v128.load(p)));
+        a0 = madd(a0, f32x4.splat(load<f32>(w0 + (<usize>i << 2))), v128.load(p));
         p += rowBytes;
       }
       v128.store(out + <usize>o * rowBytes + so, act4(act, a0));
@@ -44,45 +65,64 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
   }
 }
 
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
-
 // dense_backward: dOut [nOut][B] -> dW [nOut][nIn], db [nOut], and (if dInp != 0) dInp [nIn][B]
 // = (W^T dOut) * f'(inp), the gradient at the previous layer's pre-activation.
 export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
   const rowBytes = <usize>B << 2;
+  const bytes = <usize>B << 2;
   for (let o = 0; o < nOut; o++) {
     const d = dOut + <usize>o * rowBytes;
     let sb = f32x4.splat(0);
-    for (let s = 0; s < B; s += 4) sb = f32x4.add(sb, v128.load(d + (<usize>s << 2)));
+    for (let s: usize = 0; s < bytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
     store<f32>(db + (<usize>o << 2), hsum(sb));
     const wRow = dW + (<usize>(o * nIn) << 2);
-    for (let i = 0; i < nIn; i++) {
-      const x = inp + <usize>i * rowBytes;
-      let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
-      let s = 0;
-      for (; s + 8 <= B; s += 8) {
-        const so = <usize>s << 2;
-        acc0 = f32x4.add(acc0, f32x4.mul(v128.load(d + so), v128.load(x + so)));
-        acc1 = f32x4.add(acc1, f32x4.mul(v128.load(d + so, 16), v128.load(x + so, 16)));
+    let i = 0;
+    // four inputs at a time: one load of dOut feeds four dot products
+    for (; i + 4 <= nIn; i += 4) {
+      const x0 = inp + <usize>i * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (let s: usize = 0; s < bytes; s += 16) {
+        const g = v128.load(d + s);
+        a0 = madd(a0, g, v128.load(x0 + s)); a1 = madd(a1, g, v128.load(x1 + s));
+        a2 = madd(a2, g, v128.load(x2 + s)); a3 = madd(a3, g, v128.load(x3 + s));
       }
-      for (; s < B; s += 4) {
-        const so = <usize>s << 2;
-        acc0 = f32x4.add(acc0, f32x4.mul(v128.load(d + so), v128.load(x + so)));
-      }
-      store<f32>(wRow + (<usize>i << 2), hsum(f32x4.add(acc0, acc1)));
+      const q = wRow + (<usize>i << 2);
+      store<f32>(q, hsum(a0)); store<f32>(q, hsum(a1), 4); store<f32>(q, hsum(a2), 8); store<f32>(q, hsum(a3), 12);
+    }
+    for (; i < nIn; i++) {
+      const x0 = inp + <usize>i * rowBytes;
+      let a0 = f32x4.splat(0);
+      for (let s: usize = 0; s < bytes; s += 16) a0 = madd(a0, v128.load(d + s), v128.load(x0 + s));
+      store<f32>(wRow + (<usize>i << 2), hsum(a0));
     }
   }
   if (dInp == 0) return;
-  for (let s = 0; s < B; s += 4) {
+  let s = 0;
+  for (; s + 16 <= B; s += 16) {
+    const so = <usize>s << 2;
+    for (let i = 0; i < nIn; i++) {
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+      let d = dOut + so;
+      for (let o = 0; o < nOut; o++) {
+        const w = f32x4.splat(load<f32>(W + (<usize>(o * nIn + i) << 2)));
+        a0 = madd(a0, w, v128.load(d)); a1 = madd(a1, w, v128.load(d, 16));
+        a2 = madd(a2, w, v128.load(d, 32)); a3 = madd(a3, w, v128.load(d, 48));
+        d += rowBytes;
+      }
+      const q = <usize>i * rowBytes + so;
+      v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
+      v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
+      v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);
+      v128.store(dInp + q, f32x4.mul(a3, dact4(actIn, v128.load(inp + q, 48))), 48);
+    }
+  }
+  for (; s < B; s += 4) {
     const so = <usize>s << 2;
     for (let i = 0; i < nIn; i++) {
       let acc = f32x4.splat(0);
       let d = dOut + so;
       for (let o = 0; o < nOut; o++) {
-        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(W + (<usize>(o * nIn + i) << 2))), v128.load(d)));
+        acc = madd(acc, f32x4.splat(load<f32>(W + (<usize>(o * nIn + i) << 2))), v128.load(d));
         d += rowBytes;
       }
       const q = <usize>i * rowBytes + so;

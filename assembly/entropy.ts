@@ -1,44 +1,80 @@
-// Binned-pattern entropies: bin every unit of a layer for all rows, count the distinct patterns
-// exactly (hash table over packed codes; on wide layers a hash match is confirmed by comparing
-// whole patterns, so a collision can never merge two patterns), with per-class counts.
+// Binned-pattern entropies: bin every unit of a layer for all rows and count the distinct patterns
+// exactly, with per-class counts. A row's pattern is packed into a u64 key when the code ranges
+// fit (then the key is the pattern); otherwise the key is a hash and a key match is confirmed by
+// comparing the whole pattern, so a collision can never merge two patterns.
 import { alloc } from './memory';
 
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
 export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
-const MAX_BINS = 4096;
-const NAN_CODE: i32 = i32.MIN_VALUE;
+const GOLDEN: u64 = 0x9E3779B97F4A7C15;
+const MAX_BINS = 1 << 16;
 
-// Context header (i32 fields), all scratch sized once in mi_create.
-const C_MAXN = 0, C_MAXU = 4, C_K = 8, C_CAP = 12, C_CODES = 16, C_KEYS = 20, C_SLOTS = 24,
-  C_SLOTKEYS = 28, C_REP = 32, C_COUNTS = 36, C_PLOG = 40, C_EDGES = 44, C_CLASS = 48, C_SHIFT = 52, C_MIN = 56;
+// Context header (i32 fields); all scratch is sized once in mi_create.
+const C_K = 0, C_KEYS = 1, C_SLOTS = 2, C_PCOUNT = 3, C_REP = 4, C_USED = 5, C_PLOG = 6, C_CLASS = 7,
+  C_SHIFT = 8, C_MIN = 9, C_EDGES = 10;
+// A hash slot: key u64, pattern id + 1 i32 (0 = empty), 4 bytes unused.
+const SLOT = 16;
 
 // @ts-ignore: decorator
-@inline function fld(ctx: usize, f: i32): usize { return <usize>load<i32>(ctx + <usize>f); }
+@inline function fld(ctx: usize, f: i32): usize { return <usize>load<i32>(ctx + (<usize>f << 2)); }
+// @ts-ignore: decorator
+@inline function put(ctx: usize, f: i32, v: usize): void { store<i32>(ctx + (<usize>f << 2), <i32>v); }
+// @ts-ignore: decorator
+@inline function log_cap(n: i32): i32 { let l = 4; while ((1 << l) < 2 * n) l++; return l; }
 
+// mi_create: scratch for up to maxN rows of up to maxUnits units and K classes
 export function mi_create(maxN: i32, maxUnits: i32, K: i32): usize {
   const ctx = alloc(64);
-  let cap = 16;
-  while (cap < 2 * maxN) cap <<= 1;
-  const np = (maxN + 3) & ~3;
-  store<i32>(ctx + C_MAXN, maxN);
-  store<i32>(ctx + C_MAXU, maxUnits);
-  store<i32>(ctx + C_K, K);
-  store<i32>(ctx + C_CAP, cap);
-  store<i32>(ctx + C_CODES, <i32>alloc(<u32>(maxUnits * np * 4)));
-  store<i32>(ctx + C_KEYS, <i32>alloc(<u32>(np * 8)));
-  store<i32>(ctx + C_SLOTS, <i32>alloc(<u32>(cap * 4)));
-  store<i32>(ctx + C_SLOTKEYS, <i32>alloc(<u32>(cap * 8)));
-  store<i32>(ctx + C_REP, <i32>alloc(<u32>(maxN * 4)));
-  store<i32>(ctx + C_COUNTS, <i32>alloc(<u32>(maxN * (K + 1) * 4)));
+  const cap = 1 << log_cap(maxN), np = (maxN + 3) & ~3;
+  put(ctx, C_K, K);
+  put(ctx, C_KEYS, alloc(<u32>(np * 8)));
+  put(ctx, C_SLOTS, alloc(<u32>(cap * SLOT))); // all counts zero; kept so between calls
+  put(ctx, C_PCOUNT, alloc(<u32>(maxN * K * 4)));
+  put(ctx, C_REP, alloc(<u32>(maxN * 4)));
+  put(ctx, C_USED, alloc(<u32>(maxN * 4)));
   const plog = alloc(<u32>((maxN + 1) * 8));
-  store<i32>(ctx + C_PLOG, <i32>plog);
-  // c log2 c for every possible count: the entropy sums become table lookups.
+  put(ctx, C_PLOG, plog);
+  // c log2 c for every possible count: the entropy sums become table lookups
   for (let c = 2; c <= maxN; c++) store<f64>(plog + (<usize>c << 3), <f64>c * Math.log2(<f64>c));
-  store<i32>(ctx + C_EDGES, <i32>alloc(MAX_BINS * 4));
-  store<i32>(ctx + C_CLASS, <i32>alloc(<u32>(K * 4)));
-  store<i32>(ctx + C_SHIFT, <i32>alloc(<u32>(maxUnits * 4)));
-  store<i32>(ctx + C_MIN, <i32>alloc(<u32>(maxUnits * 4)));
+  put(ctx, C_CLASS, alloc(<u32>(K * 4)));
+  put(ctx, C_SHIFT, alloc(<u32>(maxUnits * 4)));
+  put(ctx, C_MIN, alloc(<u32>(maxUnits * 8)));
+  put(ctx, C_EDGES, alloc(MAX_BINS * 4));
   return ctx;
+}
+
+/** f32(linspace(p1, p2, nbins)) as numpy computes it in f64 (start + k * step, last = stop). */
+function make_edges(edges: usize, p1: f64, p2: f64, nbins: i32): void {
+  const step = (p2 - p1) / <f64>(nbins - 1);
+  for (let k = 0; k < nbins; k++) store<f32>(edges + (<usize>k << 2), <f32>(k == nbins - 1 ? p2 : p1 + <f64>k * step));
+}
+
+/** The reference cell of one value: digitize(v, edges) - 1, where v < edges[0] (index -1) and
+ *  NaN wrap to the top cell, as does v >= the last edge. */
+// @ts-ignore: decorator
+@inline function edge_cell(v: f32, edges: usize, top: i32, inv: f64, p1: f64): i32 {
+  if (!(v >= load<f32>(edges)) || v >= load<f32>(edges + (<usize>top << 2))) return top;
+  let k = <i32>((<f64>v - p1) * inv);
+  k = min(max(k, 0), top - 1);
+  while (k < top - 1 && load<f32>(edges + (<usize>(k + 1) << 2)) <= v) k++;
+  while (k > 0 && load<f32>(edges + (<usize>k << 2)) > v) k--;
+  return k;
+}
+
+/** Width cell floor(v / w) as an i64, exact for every value: beyond +-2^62 the code is the (signed)
+ *  bit pattern of the f64 cell, which is monotone there and cannot meet a small code; NaN has one
+ *  code of its own; -0 and +0 are one cell. */
+// @ts-ignore: decorator
+@inline function width_cell(v: f32, w: f64): i64 {
+  const q = Math.floor(<f64>v / w);
+  if (q != q) return i64.MIN_VALUE;
+  if (Math.abs(q) < 4611686018427387904.0) return <i64>q;
+  return q > 0 ? reinterpret<i64>(q) : -reinterpret<i64>(-q);
+}
+
+// @ts-ignore: decorator
+@inline function cell(mode: i32, v: f32, edges: usize, top: i32, inv: f64, p1: f64): i64 {
+  return mode == BIN_EDGES ? <i64>edge_cell(v, edges, top, inv, p1) : width_cell(v, p1);
 }
 
 // @ts-ignore: decorator
@@ -47,129 +83,158 @@ export function mi_create(maxN: i32, maxUnits: i32, K: i32): usize {
   return x;
 }
 
-/** Cell codes [nUnits][N] (stride N in the codes buffer). */
-function bin_codes(codes: usize, edges: usize, act: usize, nUnits: i32, N: i32, B: i32, mode: i32, p1: f64, p2: f64, nbins: i32): void {
-  if (mode == BIN_EDGES) {
-    // numpy.linspace in float64 (start + k * step, last = stop), then rounded to f32 as the
-    // reference code compares float32 activations with float32 edges.
-    const step = (p2 - p1) / <f64>(nbins - 1);
-    for (let k = 0; k < nbins; k++) store<f32>(edges + (<usize>k << 2), <f32>(k == nbins - 1 ? p2 : p1 + <f64>k * step));
-    const lo = load<f32>(edges), hi = load<f32>(edges + (<usize>(nbins - 1) << 2));
-    const inv = 1.0 / step;
-    const top = nbins - 1;
-    for (let u = 0; u < nUnits; u++) {
-      const row = act + (<usize>(u * B) << 2), out = codes + (<usize>(u * N) << 2);
-      for (let s = 0; s < N; s++) {
-        const v = load<f32>(row + (<usize>s << 2));
-        let k = top; // v >= hi, v < lo (numpy's index -1 wraps to the top edge) and NaN
-        if (v >= lo && v < hi) {
-          // estimate, then correct against the exact f32 edges: digitize - 1
-          k = <i32>((<f64>v - p1) * inv);
-          if (k > top - 1) k = top - 1;
-          if (k < 0) k = 0;
-          while (k < top - 1 && load<f32>(edges + (<usize>(k + 1) << 2)) <= v) k++;
-          while (k > 0 && load<f32>(edges + (<usize>k << 2)) > v) k--;
-        }
-        store<i32>(out + (<usize>s << 2), k);
-      }
+/** The cells of four values under the edges rule: a fast estimate, with the exact scalar rule for
+ *  lanes within rounding distance of an edge (rare). */
+// @ts-ignore: decorator
+@inline function edge_cells4(v: v128, vlo: v128, vhi: v128, vinv: v128, vtop: v128, eps: v128, oneMinus: v128,
+  edges: usize, top: i32, inv: f64, p1: f64): v128 {
+  const inside = v128.and(f32x4.ge(v, vlo), f32x4.lt(v, vhi));
+  // f >= 0 inside; floor(f) + 2^23 holds the integer in its low mantissa bits. Lanes outside are
+  // replaced by the top cell, and f == top (just under hi) has fr = 0 and goes the exact way.
+  const f = f32x4.mul(f32x4.sub(v, vlo), vinv);
+  const fl = f32x4.floor(f);
+  const fr = f32x4.sub(f, fl);
+  let c = v128.bitselect(i32x4.sub(f32x4.add(fl, f32x4.splat(8388608.0)), i32x4.splat(0x4B000000)), vtop, inside);
+  if (v128.any_true(v128.and(inside, v128.or(f32x4.lt(fr, eps), f32x4.gt(fr, oneMinus))))) {
+    c = i32x4.replace_lane(c, 0, edge_cell(f32x4.extract_lane(v, 0), edges, top, inv, p1));
+    c = i32x4.replace_lane(c, 1, edge_cell(f32x4.extract_lane(v, 1), edges, top, inv, p1));
+    c = i32x4.replace_lane(c, 2, edge_cell(f32x4.extract_lane(v, 2), edges, top, inv, p1));
+    c = i32x4.replace_lane(c, 3, edge_cell(f32x4.extract_lane(v, 3), edges, top, inv, p1));
+  }
+  return c;
+}
+
+/** Packed keys for the edges rule, four rows at a time: the first `per` units fill the low 32 bits
+ *  of the key, the rest the high 32 bits (the caller checks that nUnits <= 2 per). */
+function pack_edges(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: i32, edges: usize, top: i32, p1: f64, inv: f64): void {
+  const n4 = (N + 3) & ~3, per = 32 / bits, nLo = min(nUnits, per);
+  const lo = load<f32>(edges), hi = load<f32>(edges + (<usize>top << 2));
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi), vinv = f32x4.splat(<f32>inv), vtop = i32x4.splat(top);
+  // f32 rounding of v - lo and of the product moves the estimate by a few ulps of max(|lo|, |hi|)
+  // in cell units, plus a few ulps of the cell index: lanes closer to an edge are re-done exactly
+  const m = Math.max(Math.abs(p1), Math.abs(<f64>hi));
+  const e = 8.0 * m * 1.1920928955078125e-7 * inv + 1e-5 * <f64>(top + 1);
+  const eps = f32x4.splat(<f32>Math.min(e, 0.5)), oneMinus = f32x4.sub(f32x4.splat(1), eps);
+  const rowBytes = <usize>B << 2;
+  for (let s = 0; s < n4; s += 4) {
+    let p = act + (<usize>s << 2);
+    let kLo = i32x4.splat(0), kHi = i32x4.splat(0);
+    for (let u = 0; u < nLo; u++) {
+      kLo = v128.or(kLo, i32x4.shl(edge_cells4(v128.load(p), vlo, vhi, vinv, vtop, eps, oneMinus, edges, top, inv, p1), u * bits));
+      p += rowBytes;
     }
-  } else {
-    for (let u = 0; u < nUnits; u++) {
-      const row = act + (<usize>(u * B) << 2), out = codes + (<usize>(u * N) << 2);
-      for (let s = 0; s < N; s++) {
-        const q = Math.floor(<f64>load<f32>(row + (<usize>s << 2)) / p1);
-        // NaN gets a code of its own; huge values saturate (a cell that far out is unique anyway)
-        const k: i32 = q != q ? NAN_CODE : q > 1e9 ? 1000000000 : q < -1e9 ? -1000000000 : <i32>q;
-        store<i32>(out + (<usize>s << 2), k);
-      }
+    for (let u = nLo; u < nUnits; u++) {
+      kHi = v128.or(kHi, i32x4.shl(edge_cells4(v128.load(p), vlo, vhi, vinv, vtop, eps, oneMinus, edges, top, inv, p1), (u - nLo) * bits));
+      p += rowBytes;
     }
+    // interleave into four little-endian u64 keys: (lo0, hi0), (lo1, hi1), ...
+    const kp = keys + (<usize>s << 3);
+    v128.store(kp, i8x16.shuffle(kLo, kHi, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+    v128.store(kp, i8x16.shuffle(kLo, kHi, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31), 16);
   }
 }
 
-// @ts-ignore: decorator
-@inline function same_pattern(codes: usize, nUnits: i32, N: i32, a: i32, b: i32): bool {
+/** Keys for any rule, row by row: packed when the per-unit code ranges fit 64 bits (returns
+ *  true), else hashed (returns false). */
+function keys_general(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): bool {
+  const keys = fld(ctx, C_KEYS), shift = fld(ctx, C_SHIFT), minc = fld(ctx, C_MIN);
+  let bits = 0;
   for (let u = 0; u < nUnits; u++) {
-    const r = codes + (<usize>(u * N) << 2);
-    if (load<i32>(r + (<usize>a << 2)) != load<i32>(r + (<usize>b << 2))) return false;
+    const row = act + (<usize>(u * B) << 2);
+    let lo = i64.MAX_VALUE, hi = i64.MIN_VALUE;
+    for (let s = 0; s < N; s++) {
+      const c = cell(mode, load<f32>(row + (<usize>s << 2)), edges, top, inv, p1);
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
+    }
+    const range = <u64>(hi - lo);
+    store<i64>(minc + (<usize>u << 3), lo);
+    store<i32>(shift + (<usize>u << 2), bits);
+    bits += range == 0 ? 0 : 64 - <i32>clz<u64>(range);
+    if (bits > 64) bits = 65; // stays "does not fit"
+  }
+  const packed = bits <= 64;
+  memory.fill(keys, 0, <usize>N << 3);
+  for (let u = 0; u < nUnits; u++) {
+    const row = act + (<usize>(u * B) << 2);
+    const lo = load<i64>(minc + (<usize>u << 3));
+    const sh = <u64>load<i32>(shift + (<usize>u << 2));
+    for (let s = 0; s < N; s++) {
+      const kp = keys + (<usize>s << 3);
+      const c = cell(mode, load<f32>(row + (<usize>s << 2)), edges, top, inv, p1);
+      if (packed) store<u64>(kp, load<u64>(kp) | (sh < 64 ? <u64>(c - lo) << sh : 0));
+      else store<u64>(kp, mix64(load<u64>(kp) ^ (<u64>c + GOLDEN * <u64>(u + 1))));
+    }
+  }
+  return packed;
+}
+
+function same_pattern(act: usize, nUnits: i32, B: i32, a: i32, b: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): bool {
+  for (let u = 0; u < nUnits; u++) {
+    const row = act + (<usize>(u * B) << 2);
+    if (cell(mode, load<f32>(row + (<usize>a << 2)), edges, top, inv, p1) != cell(mode, load<f32>(row + (<usize>b << 2)), edges, top, inv, p1)) return false;
   }
   return true;
 }
 
 // mi_binned: act [nUnits][B], y i32[N] -> out f64[3] = H(T), sum_y p(y) H(T|Y=y), #patterns (bits)
 export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
-  const K = load<i32>(ctx + C_K);
-  const codes = fld(ctx, C_CODES), keys = fld(ctx, C_KEYS), slots = fld(ctx, C_SLOTS), slotKeys = fld(ctx, C_SLOTKEYS);
-  const rep = fld(ctx, C_REP), counts = fld(ctx, C_COUNTS), plog = fld(ctx, C_PLOG), classN = fld(ctx, C_CLASS);
-  const shift = fld(ctx, C_SHIFT), minc = fld(ctx, C_MIN);
-  bin_codes(codes, fld(ctx, C_EDGES), act, nUnits, N, B, mode, p1, p2, nbins);
-
-  // Pack each row's codes into 64 bits when the per-unit code ranges allow: then the key is the
-  // pattern itself. Otherwise the key is a hash and equal keys are checked pattern by pattern.
-  let bits = 0;
-  for (let u = 0; u < nUnits; u++) {
-    const r = codes + (<usize>(u * N) << 2);
-    let lo = i32.MAX_VALUE, hi = i32.MIN_VALUE;
-    for (let s = 0; s < N; s++) {
-      const c = load<i32>(r + (<usize>s << 2));
-      lo = min(lo, c); hi = max(hi, c);
-    }
-    const range = <u32>(hi - lo);
-    const w = range == 0 ? 0 : 32 - <i32>clz<u32>(range);
-    store<i32>(minc + (<usize>u << 2), lo);
-    store<i32>(shift + (<usize>u << 2), bits);
-    bits += w;
+  const K = load<i32>(ctx);
+  const keys = fld(ctx, C_KEYS), slots = fld(ctx, C_SLOTS), pcount = fld(ctx, C_PCOUNT), rep = fld(ctx, C_REP);
+  const used = fld(ctx, C_USED), plog = fld(ctx, C_PLOG), classN = fld(ctx, C_CLASS), edges = fld(ctx, C_EDGES);
+  const top = nbins - 1;
+  let inv: f64 = 0;
+  if (mode == BIN_EDGES) {
+    make_edges(edges, p1, p2, nbins);
+    inv = <f64>(nbins - 1) / (p2 - p1);
   }
-  const packed = bits <= 64;
-  for (let s = 0; s < N; s++) store<u64>(keys + (<usize>s << 3), packed ? 0 : 0x9E3779B97F4A7C15);
-  for (let u = 0; u < nUnits; u++) {
-    const r = codes + (<usize>(u * N) << 2);
-    const lo = load<i32>(minc + (<usize>u << 2));
-    const sh = <u64>load<i32>(shift + (<usize>u << 2));
-    for (let s = 0; s < N; s++) {
-      const kp = keys + (<usize>s << 3);
-      const c = <u64><u32>(load<i32>(r + (<usize>s << 2)) - lo);
-      if (packed) store<u64>(kp, load<u64>(kp) | (sh < 64 ? c << sh : 0));
-      else store<u64>(kp, mix64(load<u64>(kp) ^ c) + <u64>u);
-    }
-  }
+  const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
+  let packed = true;
+  if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
+  else packed = keys_general(ctx, act, nUnits, N, B, mode, edges, top, p1, inv);
 
-  let cap = 16;
-  while (cap < 2 * N) cap <<= 1;
-  const mask = cap - 1;
-  memory.fill(slots, 0xff, <usize>cap << 2);
-  memory.fill(classN, 0, <usize>K << 2);
-  const stride = K + 1;
+  const logCap = log_cap(N);
+  const mask = (1 << logCap) - 1, hashShift = <u64>(64 - logCap);
+  // slots hold the key and pattern id + 1 (0 = empty); pcount[id][y] counts rows per class
   let nP = 0;
   for (let s = 0; s < N; s++) {
     const key = load<u64>(keys + (<usize>s << 3));
-    let h = <i32>(mix64(key) & <u64>mask);
-    let p = -1;
+    let h = <i32>((key * GOLDEN) >> hashShift);
+    let id: i32;
     while (true) {
-      const q = load<i32>(slots + (<usize>h << 2));
-      if (q < 0) break;
-      if (load<u64>(slotKeys + (<usize>h << 3)) == key && (packed || same_pattern(codes, nUnits, N, load<i32>(rep + (<usize>q << 2)), s))) { p = q; break; }
+      const slot = slots + (<usize>h << 4);
+      id = load<i32>(slot, 8) - 1;
+      if (id < 0) { // a new pattern
+        id = nP++;
+        store<u64>(slot, key);
+        store<i32>(slot, id + 1, 8);
+        store<i32>(rep + (<usize>id << 2), s);
+        store<i32>(used + (<usize>id << 2), h);
+        for (let k = 0; k < K; k++) store<i32>(pcount + (<usize>(id * K + k) << 2), 0);
+        break;
+      }
+      if (load<u64>(slot) == key && (packed || same_pattern(act, nUnits, B, load<i32>(rep + (<usize>id << 2)), s, mode, edges, top, p1, inv))) break;
       h = (h + 1) & mask;
     }
-    if (p < 0) {
-      p = nP++;
-      store<i32>(slots + (<usize>h << 2), p);
-      store<u64>(slotKeys + (<usize>h << 3), key);
-      store<i32>(rep + (<usize>p << 2), s);
-      memory.fill(counts + (<usize>(p * stride) << 2), 0, <usize>stride << 2);
-    }
-    const yc = load<i32>(y + (<usize>s << 2));
-    const cp = counts + (<usize>(p * stride) << 2);
-    store<i32>(cp, load<i32>(cp) + 1);
-    store<i32>(cp + (<usize>(1 + yc) << 2), load<i32>(cp + (<usize>(1 + yc) << 2)) + 1);
-    store<i32>(classN + (<usize>yc << 2), load<i32>(classN + (<usize>yc << 2)) + 1);
+    const pc = pcount + (<usize>(id * K + load<i32>(y + (<usize>s << 2))) << 2);
+    store<i32>(pc, load<i32>(pc) + 1);
   }
 
-  // H = log2 N - (1/N) sum c log2 c; sum_y p(y) H(T|y) = (1/N) sum_y [N_y log2 N_y - sum_t c_ty log2 c_ty]
+  // H = log2 N - (1/N) sum_t c_t log2 c_t;
+  // sum_y p(y) H(T|Y=y) = (1/N) sum_y [N_y log2 N_y - sum_t c_ty log2 c_ty]
+  memory.fill(classN, 0, <usize>K << 2);
   let sT: f64 = 0, sTY: f64 = 0;
   for (let p = 0; p < nP; p++) {
-    const cp = counts + (<usize>(p * stride) << 2);
-    sT += load<f64>(plog + (<usize>load<i32>(cp) << 3));
-    for (let k = 0; k < K; k++) sTY += load<f64>(plog + (<usize>load<i32>(cp + (<usize>(1 + k) << 2)) << 3));
+    store<i32>(slots + (<usize>load<i32>(used + (<usize>p << 2)) << 4), 0, 8); // empty again for the next call
+    let c = 0;
+    for (let k = 0; k < K; k++) {
+      const ck = load<i32>(pcount + (<usize>(p * K + k) << 2));
+      c += ck;
+      sTY += load<f64>(plog + (<usize>ck << 3));
+      const q = classN + (<usize>k << 2);
+      store<i32>(q, load<i32>(q) + ck);
+    }
+    sT += load<f64>(plog + (<usize>c << 3));
   }
   let sY: f64 = 0;
   for (let k = 0; k < K; k++) sY += load<f64>(plog + (<usize>load<i32>(classN + (<usize>k << 2)) << 3));

@@ -42,6 +42,12 @@ describe('ABI surface', () => {
     }
     expect(missing).toEqual([]);
   });
+  it('imports nothing but env.abort', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { WASM_PATH } = await import('./helpers/wasm.js');
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(WASM_PATH)));
+    for (const imp of imports) expect(`${imp.module}.${imp.name}:${imp.kind}`).toBe('env.abort:function');
+  });
   it('alloc is 16-byte aligned, zero-filled, grows memory; arena_reset frees', () => {
     w.reset();
     const top0 = w.ex.arena_top() >>> 0;
@@ -98,8 +104,11 @@ describe('act_forward', () => {
     expect(maxErr, `worst at z = ${z[at]}: got ${got[at]}, want ${want[at]}`).toBeLessThanOrEqual(1e-6);
     expect(got[z.length - 2]).toBe(1);
     expect(got[z.length - 1]).toBe(-1);
-    // odd symmetry and bounds
-    for (let i = 0; i < z.length; i++) expect(Math.abs(got[i])).toBeLessThanOrEqual(1);
+    // bounded by 1 and odd: tanh(-z) = -tanh(z) as computed by the kernel
+    const gotNeg = runForward(Float32Array.from(z, (v) => -v), ACT.tanh);
+    let bad = -1;
+    for (let i = 0; i < z.length && bad < 0; i++) if (!(Math.abs(got[i]) <= 1) || gotNeg[i] !== -got[i]) bad = i;
+    expect(bad, bad >= 0 ? `z = ${z[bad]}: tanh ${got[bad]}, tanh(-z) ${gotNeg[bad]}` : '').toBe(-1);
   });
 
   it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: matches the reference within f32 tolerance on [-20, 20]', (_n, kind) => {
@@ -189,7 +198,7 @@ const SHAPES: [number, number][] = [[1, 1], [1, 13], [13, 1], [5, 4], [12, 10], 
 const BS = [4, 8, 12, 516];
 
 describe('dense_forward', () => {
-  it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: every shape nIn, nOut in 1..13 and B in {4, 8, 12, 516}', (_n, k) => {
+  it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: shapes (nIn, nOut) from 1..13, B in {4, 8, 12, 516}', (_n, k) => {
     const act = k as number;
     const d = new TestData(200 + act);
     for (const [nIn, nOut] of SHAPES) {
@@ -216,6 +225,34 @@ describe('dense_forward', () => {
         // inputs untouched
         expect(Array.from(w.getF32(ip, nIn * B))).toEqual(Array.from(inp));
         expect(Array.from(w.getF32(Wp, nOut * nIn))).toEqual(Array.from(W));
+      }
+    }
+  });
+  it('every shape nIn, nOut in 1..13 with B = 4 and 12, every activation (forward and backward)', () => {
+    const d = new TestData(250);
+    for (const act of ALL_ACTS) {
+      for (let nIn = 1; nIn <= 13; nIn++) {
+        for (let nOut = 1; nOut <= 13; nOut++) {
+          for (const B of [4, 12]) {
+            w.reset();
+            const inp = Float32Array.from(d.f32(nIn * B, -2, 2), (v) => refAct(act, v));
+            const W = d.normalF32(nOut * nIn, 1.5 / Math.sqrt(nIn));
+            const b = d.f32(nOut, -0.5, 0.5);
+            const dOut = d.normalF32(nOut * B, 0.3);
+            const ip = w.putF32(inp), Wp = w.putF32(W), bp = w.putF32(b), dop = w.putF32(dOut);
+            const op = allocGuarded(nOut * B);
+            const dIp = allocGuarded(nIn * B), dWp = allocGuarded(nOut * nIn), dbp = allocGuarded(nOut);
+            w.ex.dense_forward(op, ip, Wp, bp, nIn, nOut, B, act);
+            w.ex.dense_backward(dIp, dWp, dbp, dop, ip, Wp, nIn, nOut, B, act);
+            const tag = `${ACT_NAMES[act]} nIn=${nIn} nOut=${nOut} B=${B}`;
+            for (const [ptr, n] of [[op, nOut * B], [dIp, nIn * B], [dWp, nOut * nIn], [dbp, nOut]]) expectGuardIntact(ptr, n, tag);
+            expectClose(w.getF32(op, nOut * B), refDenseForward(inp, W, b, nIn, nOut, B, act), 3e-6, 1e-5, `forward ${tag}`);
+            const ref = refDenseBackward(dOut, inp, W, nIn, nOut, B, act);
+            expectClose(w.getF32(dWp, nOut * nIn), ref.dW, 2e-6, 1e-5, `dW ${tag}`);
+            expectClose(w.getF32(dbp, nOut), ref.db, 2e-6, 1e-5, `db ${tag}`);
+            expectClose(w.getF32(dIp, nIn * B), ref.dInp!, 2e-6, 1e-5, `dInp ${tag}`);
+          }
+        }
       }
     }
   });
@@ -522,7 +559,7 @@ describe('optimizer steps', () => {
 
   it('adam_step: the first step is lr * g / (|g| + eps) (bias correction exact at t = 1)', () => {
     w.reset();
-    const g = [1, -2, 0.5, 0, 1e-3];
+    const g = [1, -2, 0.5, 0, 1e-3].map(f);
     const pp = w.putF32([0, 0, 0, 0, 0]), mp = w.allocF32(5), vp = w.allocF32(5);
     w.ex.adam_step(pp, w.putF32(g), mp, vp, 5, 0.5, 0.5, 0.75, 1e-3, 1);
     // m = 0.5 g, v = 0.25 g^2; mhat = g, vhat = g^2: p = -0.5 g / (|g| + 1e-3)

@@ -89,6 +89,7 @@ export function refMiBinnedRows(
   const classTotals = new Array<number>(nClasses).fill(0);
   for (let s = 0; s < N; s++) {
     const row = rows[s];
+    if (row.length !== rows[0].length) throw new Error(`refMiBinnedRows: row ${s} has ${row.length} values, row 0 has ${rows[0].length}`);
     const cells: number[] = [];
     for (let u = 0; u < row.length; u++) cells.push(refBinCell(row[u], binning, edges));
     const key = cells.join(',');

@@ -67,17 +67,26 @@ var logMax = Math.log(maxE + 1);
 function tOf(e) { return logMax > 0 && fin(e) ? Math.log(Math.max(e, 0) + 1) / logMax : 1; }
 var ECOL = E.map(function (e) { return cmap(tOf(e)); });
 
-// Marker shapes: null = circle, else [vertices, rotation, size factor, inner radius for stars].
-var SHAPES = [null, [4, Math.PI / 4, 1.2], [3, -Math.PI / 2, 1.35], [4, -Math.PI / 2, 1.35],
-  [3, Math.PI / 2, 1.35], [5, -Math.PI / 2, 1.2], [6, 0, 1.15], [5, -Math.PI / 2, 1.6, 0.45]];
+// Marker shapes, as unit-radius vertex lists (null = circle), chosen to stay distinct when small.
+function ngon(n, rot, inner) {
+  var m = inner ? 2 * n : n, v = [];
+  for (var j = 0; j < m; j++) {
+    var a = rot + j * 2 * Math.PI / m, q = inner && j % 2 ? inner : 1;
+    v.push([q * Math.cos(a), q * Math.sin(a)]);
+  }
+  return v;
+}
+var PLUS = [[-1,-3],[1,-3],[1,-1],[3,-1],[3,1],[1,1],[1,3],[-1,3],[-1,1],[-3,1],[-3,-1],[-1,-1]]
+  .map(function (p) { return [p[0] * 0.4, p[1] * 0.4]; });
+// circle, square, triangle up, diamond, triangle down, star, plus, triangle right; sizes equalise area.
+var SHAPES = [null, [1.2, ngon(4, Math.PI / 4)], [1.4, ngon(3, -Math.PI / 2)], [1.3, ngon(4, -Math.PI / 2)],
+  [1.4, ngon(3, Math.PI / 2)], [1.6, ngon(5, -Math.PI / 2, 0.45)], [1.05, PLUS], [1.4, ngon(3, 0)]];
 function marker(ctx, l, x, y, r) {
   var sh = SHAPES[l % SHAPES.length];
   if (!sh) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); return; }
-  var m = sh[3] ? 2 * sh[0] : sh[0], rr = r * sh[2];
-  for (var j = 0; j < m; j++) {
-    var a = sh[1] + j * 2 * Math.PI / m, q = sh[3] && j % 2 ? rr * sh[3] : rr;
-    if (j) ctx.lineTo(x + q * Math.cos(a), y + q * Math.sin(a)); else ctx.moveTo(x + q * Math.cos(a), y + q * Math.sin(a));
-  }
+  var v = sh[1], rr = r * sh[0];
+  ctx.moveTo(x + rr * v[0][0], y + rr * v[0][1]);
+  for (var j = 1; j < v.length; j++) ctx.lineTo(x + rr * v[j][0], y + rr * v[j][1]);
   ctx.closePath();
 }
 
@@ -151,11 +160,12 @@ function plane(fig, key) {
       }
       ctx.stroke();
     }
+    // Thin dark outlines separate the markers; with thousands of epochs they would turn black.
     ctx.globalAlpha = 1; ctx.lineWidth = 0.6 * pr; ctx.strokeStyle = 'rgba(0,0,0,0.5)';
     for (k = 0; k < nK; k++) {
       ctx.fillStyle = ECOL[k]; ctx.beginPath();
       for (l = 0; l < nL; l++) if (vis[l] && P[l][k]) marker(ctx, l, P[l][k][0], P[l][k][1], r * pr);
-      ctx.fill(); ctx.stroke();
+      ctx.fill(); if (nK <= 1500) ctx.stroke();
     }
     ctx.restore();
     return null;
