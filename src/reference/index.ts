@@ -10,3 +10,4 @@ export * from './optim.js';
 export * from './rng.js';
 export * from './mi.js';
 export * from './mlp.js';
+export * from './train.js';
