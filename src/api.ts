@@ -22,7 +22,7 @@ export function miOfMatrix(engine: Engine, data: ArrayLike<number>, rows: number
   const a = engine.f32(act, cols * stride);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) a[c * stride + r] = data[r * cols + c];
   engine.i32(y, rows).set(labels);
-  const [p] = est.measure({ engine, act: [act], width: [cols], n: rows, stride, labels: y, nClasses: K });
+  const [p] = est.measure({ engine, act: [act], width: [cols], activation: ['unknown'], n: rows, stride, labels: y, nClasses: K });
   return { ixt: p.ixt, ity: p.ity, n: rows, patterns: p.patterns ?? NaN, estimator: name, settings: est.settings };
 }
 

@@ -8,6 +8,8 @@ export interface LayerActivations {
   /** Per layer: pointer to f32 [width][stride] activations. */
   act: number[];
   width: number[];
+  /** Per layer: the activation that produced it ('tanh', 'relu', ..., 'softmax' for the output). */
+  activation: string[];
   /** Rows (samples) and the padded row stride of `act`. */
   n: number;
   stride: number;

@@ -42,6 +42,7 @@ export function runNetwork(engine: Engine, config: ExperimentConfig, data: Datas
   };
   const layers = {
     engine, act: net.widths.map((_, l) => net.activationPtr(l)), width: net.widths,
+    activation: net.widths.map((_, l) => (l === L - 1 ? 'softmax' : config.activation)),
     n: data.nRows, stride: net.rowsPad, labels: net.labelsPtr(), nClasses: data.nClasses,
   };
 
