@@ -3,12 +3,14 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './options.js';
 import { InputError } from '../data/errors.js';
+import { Interrupted } from '../node/pool.js';
 import * as run from './commands/run.js';
 import * as mi from './commands/mi.js';
 import * as dataset from './commands/dataset.js';
 import * as report from './commands/report.js';
+import * as sweep from './commands/sweep.js';
 
-const COMMANDS = [run, mi, dataset, report];
+const COMMANDS = [run, mi, dataset, report, sweep];
 
 export function buildProgram(): Command {
   const program = new Command('infoplane')
@@ -32,8 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`infoplane: ${err.message}\n`);
       return 2;
     }
-    if ((err as Error).message === 'interrupted') {
-      process.stderr.write('infoplane: interrupted; nothing written for this run\n');
+    if (err instanceof Interrupted) {
+      process.stderr.write(`infoplane: ${err.message}\n`);
       return 130;
     }
     process.stderr.write(`infoplane: ${(err as Error).message}\n`);

@@ -1,5 +1,5 @@
-// Repeats on worker_threads. Each network depends only on (config, data, repeat), and results are
-// placed by repeat index, so the output is the same for any thread count.
+// Networks on worker_threads. Each network depends only on (config, dataset, repeat) and results are
+// placed by job index, so the output is the same for any thread count.
 import { Worker } from 'node:worker_threads';
 import type { ExperimentConfig } from '../config.js';
 import type { Dataset } from '../data/dataset.js';
@@ -8,21 +8,42 @@ import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/wasm-node.js';
 import { runNetwork } from '../train/run-network.js';
 
-export interface PoolProgress { repeat: number; epochsDone: number }
-export type WorkerRequest = { kind: 'setup'; config: ExperimentConfig; data: Dataset; module: WebAssembly.Module } | { kind: 'run'; repeat: number };
-export type WorkerReply = { kind: 'progress'; repeat: number; epochsDone: number } | { kind: 'done'; record: RunRecord } | { kind: 'error'; message: string };
+/** One network to train: repeat r of a config (seed = config.seed + r). */
+export interface Job { config: ExperimentConfig; repeat: number }
+export interface JobHooks {
+  /** Epochs done so far by job i (called often; cheap handlers only). */
+  onProgress?(i: number, epochsDone: number): void;
+  /** Job i finished (called once, in the main thread, as soon as its record arrives). */
+  onDone?(i: number, record: RunRecord): void;
+}
 
-export async function runRepeats(config: ExperimentConfig, data: Dataset, threads: number,
-  onProgress?: (p: PoolProgress) => void, signal?: AbortSignal): Promise<RunRecord[]> {
+export type WorkerRequest =
+  | { kind: 'setup'; module: WebAssembly.Module }
+  | { kind: 'data'; key: string; data: Dataset }
+  | { kind: 'run'; i: number; job: Job };
+export type WorkerReply =
+  | { kind: 'progress'; i: number; epochsDone: number }
+  | { kind: 'done'; i: number; record: RunRecord }
+  | { kind: 'error'; i: number; message: string };
+
+/** Ctrl-C: the CLI prints the message and exits 130. */
+export class Interrupted extends Error {
+  constructor(message = 'interrupted') { super(message); }
+}
+
+/** Runs every job; datasets are looked up by job.config.dataset. Returns records in job order. */
+export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threads: number, hooks: JobHooks = {},
+  signal?: AbortSignal): Promise<RunRecord[]> {
   const module = loadWasmModule();
-  const records: RunRecord[] = new Array(config.repeats);
-  if (threads <= 1 || config.repeats <= 1) {
+  const records: RunRecord[] = new Array(jobs.length);
+  const finish = (i: number, r: RunRecord) => { records[i] = r; hooks.onDone?.(i, r); };
+  if (threads <= 1 || jobs.length <= 1) {
     const engine = await Engine.create(module);
-    for (let r = 0; r < config.repeats; r++) {
-      if (signal?.aborted) throw new Error('interrupted');
-      records[r] = runNetwork(engine, config, data, r, (p) => onProgress?.({ repeat: r, epochsDone: p.epochsDone }));
-      // let signals and progress output through between networks
-      await new Promise((res) => setImmediate(res));
+    for (let i = 0; i < jobs.length; i++) {
+      if (signal?.aborted) throw new Interrupted();
+      const { config, repeat } = jobs[i];
+      finish(i, runNetwork(engine, config, datasets.get(config.dataset)!, repeat, (p) => hooks.onProgress?.(i, p.epochsDone)));
+      await new Promise((res) => setImmediate(res)); // let signals and progress output through
     }
     return records;
   }
@@ -31,25 +52,35 @@ export async function runRepeats(config: ExperimentConfig, data: Dataset, thread
   const one = (): Promise<void> => new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url));
     workers.push(w);
+    const sent = new Set<string>(); // datasets cross once per worker, not once per network
     const feed = () => {
-      if (signal?.aborted) { reject(new Error('interrupted')); return; }
-      if (next >= config.repeats) { w.terminate(); resolve(); return; }
-      w.postMessage({ kind: 'run', repeat: next++ } satisfies WorkerRequest);
+      if (signal?.aborted) { reject(new Interrupted()); return; }
+      if (next >= jobs.length) { resolve(); return; }
+      const i = next++, key = jobs[i].config.dataset;
+      if (!sent.has(key)) { sent.add(key); w.postMessage({ kind: 'data', key, data: datasets.get(key)! } satisfies WorkerRequest); }
+      w.postMessage({ kind: 'run', i, job: jobs[i] } satisfies WorkerRequest);
     };
     w.on('message', (m: WorkerReply) => {
-      if (m.kind === 'progress') onProgress?.({ repeat: m.repeat, epochsDone: m.epochsDone });
-      else if (m.kind === 'done') { records[m.record.repeat] = m.record; feed(); }
+      if (m.kind === 'progress') hooks.onProgress?.(m.i, m.epochsDone);
+      else if (m.kind === 'done') { finish(m.i, m.record); feed(); }
       else reject(new Error(m.message));
     });
     w.on('error', reject);
-    // the dataset and module cross once per worker, not once per network
-    w.postMessage({ kind: 'setup', config, data, module } satisfies WorkerRequest);
+    w.postMessage({ kind: 'setup', module } satisfies WorkerRequest);
     feed();
   });
   try {
-    await Promise.all(Array.from({ length: Math.min(threads, config.repeats) }, one));
+    await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, one));
   } finally {
-    for (const w of workers) void w.terminate();
+    await Promise.all(workers.map((w) => w.terminate()));
   }
   return records;
+}
+
+/** The repeats of one config. */
+export function runRepeats(config: ExperimentConfig, data: Dataset, threads: number,
+  onProgress?: (p: { repeat: number; epochsDone: number }) => void, signal?: AbortSignal): Promise<RunRecord[]> {
+  const jobs = Array.from({ length: config.repeats }, (_, r) => ({ config, repeat: r }));
+  return runJobs(jobs, new Map([[config.dataset, data]]), threads,
+    { onProgress: (i, epochsDone) => onProgress?.({ repeat: i, epochsDone }) }, signal);
 }

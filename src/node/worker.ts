@@ -2,23 +2,21 @@
 import { parentPort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import { runNetwork } from '../train/run-network.js';
-import type { ExperimentConfig } from '../config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
-let setup: { engine: Promise<Engine>; config: ExperimentConfig; data: Dataset } | undefined;
+let engine: Promise<Engine> | undefined;
+const datasets = new Map<string, Dataset>();
 parentPort!.on('message', async (req: WorkerRequest) => {
+  if (req.kind === 'setup') { engine = Engine.create(req.module); return; }
+  if (req.kind === 'data') { datasets.set(req.key, req.data); return; }
   try {
-    if (req.kind === 'setup') {
-      setup = { engine: Engine.create(req.module), config: req.config, data: req.data };
-      return;
-    }
-    const engine = await setup!.engine;
-    const record = runNetwork(engine, setup!.config, setup!.data, req.repeat, (p) => {
-      parentPort!.postMessage({ kind: 'progress', repeat: req.repeat, epochsDone: p.epochsDone } satisfies WorkerReply);
+    const { config, repeat } = req.job;
+    const record = runNetwork(await engine!, config, datasets.get(config.dataset)!, repeat, (p) => {
+      parentPort!.postMessage({ kind: 'progress', i: req.i, epochsDone: p.epochsDone } satisfies WorkerReply);
     });
-    parentPort!.postMessage({ kind: 'done', record } satisfies WorkerReply);
+    parentPort!.postMessage({ kind: 'done', i: req.i, record } satisfies WorkerReply);
   } catch (err) {
-    parentPort!.postMessage({ kind: 'error', message: (err as Error).message } satisfies WorkerReply);
+    parentPort!.postMessage({ kind: 'error', i: req.i, message: (err as Error).message } satisfies WorkerReply);
   }
 });

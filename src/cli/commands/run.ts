@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { configFromFlags, posInt, UsageError, type RunFlags } from '../options.js';
 import { resolveDataset } from '../../node/datasets.js';
-import { runRepeats } from '../../node/pool.js';
+import { Interrupted, runRepeats } from '../../node/pool.js';
 import { writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
@@ -34,6 +34,9 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
       const sum = done.reduce((a, b) => a + b, 0);
       bar.update(sum, { rate: (sum / ((performance.now() - t0) / 1000)).toFixed(0) });
     }, controller.signal);
+  } catch (err) {
+    if (err instanceof Interrupted) throw new Interrupted('interrupted; nothing written for this run');
+    throw err;
   } finally {
     bar.stop();
     process.removeListener('SIGINT', onSigint);
@@ -55,9 +58,9 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
     `${diverged ? `; ${diverged} diverged` : ''}; report: ${report}\n`);
 }
 
-export function register(program: Command): void {
-  program.command('run')
-    .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html')
+/** The options that describe an experiment (shared by `run` and `sweep`, whose values may be lists). */
+export function addRunOptions(command: Command): Command {
+  return command
     .option('--preset <name>', 'paper | idnns | saxe (explicit flags override)')
     .option('--name <text>', 'a name for the run (default: the preset name or "run")')
     .option('--dataset <name|file>', 'ib12, or a CSV/JSON/.npy file whose last column is the label (default ib12)')
@@ -79,8 +82,13 @@ export function register(program: Command): void {
     .option('--bin-width <w>', 'bins of width w: floor(v / w) (Saxe et al.)')
     .option('--estimators <list>', 'comma-separated estimators (default bin)')
     .option('--repeats <n>', 'networks with seeds seed..seed+n-1, averaged (default 1)')
+    .option('--seed <n>', 'first seed (default 0)');
+}
+
+export function register(program: Command): void {
+  addRunOptions(program.command('run')
+    .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html'))
     .option('--threads <n>', 'worker threads (default: number of cores)')
-    .option('--seed <n>', 'first seed (default 0)')
     .requiredOption('--out <dir>', 'output folder')
     .action(runCommand);
 }

@@ -1,0 +1,50 @@
+// Merging sweep folders (shards, or one interrupted-and-resumed sweep) into per-cell results and
+// the sweep report. The result depends only on the grid and the seeds, not on how it was split.
+import { join } from 'node:path';
+import type { Dataset } from '../data/dataset.js';
+import { resolveDataset } from '../node/datasets.js';
+import { writeFileAtomic } from '../node/atomic.js';
+import { buildResult } from '../record/result.js';
+import { UsageError } from '../cli/options.js';
+import { renderReport } from '../report/html.js';
+import { renderSweepReport } from '../report/sweep.js';
+import { loadUplotAssets } from '../report/assets-node.js';
+import { cellResultPath, readManifest, readRuns, writeRun, type CellResult, type RunFile, type SweepManifest } from './store.js';
+
+export interface MergeOutcome { manifest: SweepManifest; cells: CellResult[]; report: string }
+
+export function mergeSweeps(dirs: string[], out: string): MergeOutcome {
+  const manifests = dirs.map(readManifest);
+  const manifest = manifests[0];
+  manifests.forEach((m, i) => {
+    if (JSON.stringify(m.cells) !== JSON.stringify(manifest.cells)) throw new UsageError(`${dirs[i]}: a different grid from ${dirs[0]}`);
+  });
+  const byKey = new Map<string, RunFile>();
+  dirs.forEach((d) => {
+    for (const run of readRuns(d, manifest)) {
+      const key = `${run.cell}/${run.repeat}`, text = JSON.stringify(run.record), seen = byKey.get(key);
+      if (seen && JSON.stringify(seen.record) !== text) throw new UsageError(`${d}: network ${key} differs from the same network in another folder`);
+      byKey.set(key, run);
+    }
+  });
+  const missing: string[] = [];
+  for (const c of manifest.cells) for (let r = 0; r < c.config.repeats; r++) if (!byKey.has(`${c.id}/${r}`)) missing.push(`${c.id}/r${r}`);
+  if (missing.length) {
+    throw new UsageError(`${missing.length} network(s) missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}): run the missing shards or --resume`);
+  }
+  const data = new Map<string, Dataset>();
+  const assets = loadUplotAssets();
+  const cells: CellResult[] = manifest.cells.map((c) => {
+    if (!data.has(c.config.dataset)) data.set(c.config.dataset, resolveDataset(c.config.dataset));
+    const runs = Array.from({ length: c.config.repeats }, (_, r) => byKey.get(`${c.id}/${r}`)!);
+    for (const run of runs) if (!dirs.includes(out)) writeRun(out, run);
+    const result = buildResult(c.config, data.get(c.config.dataset)!, runs.map((r) => r.record));
+    writeFileAtomic(cellResultPath(out, c.id), JSON.stringify(result));
+    writeFileAtomic(join(out, 'cells', c.id, 'report.html'), renderReport(result, assets));
+    return { id: c.id, label: c.label, values: c.values, result };
+  });
+  writeFileAtomic(join(out, 'sweep.json'), JSON.stringify(manifest, null, 1));
+  const report = join(out, 'report.html');
+  writeFileAtomic(report, renderSweepReport(manifest, cells, assets));
+  return { manifest, cells, report };
+}
