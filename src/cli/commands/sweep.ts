@@ -3,15 +3,11 @@
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import { addRunOptions } from './run.js';
 import { posInt, UsageError, type RunFlags } from '../options.js';
-import { expandGrid, parseShard, specFromFlags, specFromText, sweepJobs, type SweepSpec } from '../../sweep/grid.js';
-import { manifestOf, openSweep, readRuns, writeRun } from '../../sweep/store.js';
+import { parseShard, specFromFlags, specFromText, type SweepSpec } from '../../sweep/grid.js';
 import { mergeSweeps } from '../../sweep/merge.js';
-import { resolveDataset } from '../../node/datasets.js';
-import { Interrupted, runJobs, type Job } from '../../node/pool.js';
-import type { Dataset } from '../../data/dataset.js';
+import { runSweep } from '../../sweep/run.js';
 
 interface SweepFlags extends RunFlags { grid?: string; shard?: string; resume?: boolean; threads?: string; out: string }
 
@@ -35,58 +31,13 @@ export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<
   } else {
     spec = specFromFlags(flags.name ?? 'sweep', runFlagsOf(flags));
   }
-  const cells = expandGrid(spec); // every value is checked here, before any work
-  const datasets = new Map<string, Dataset>();
-  for (const c of cells) if (!datasets.has(c.config.dataset)) datasets.set(c.config.dataset, resolveDataset(c.config.dataset));
-  const manifest = manifestOf(spec, cells);
-  openSweep(flags.out, manifest, flags.resume === true);
-
-  const done = new Set(readRuns(flags.out, manifest).map((r) => `${r.cell}/${r.repeat}`));
-  const mine = sweepJobs(cells, shard);
-  const todo = mine.filter((j) => !done.has(`${j.cell.id}/${j.repeat}`));
-  const jobs: Job[] = todo.map((j) => ({ config: j.cell.config, repeat: j.repeat }));
-  const totalEpochs = jobs.reduce((s, j) => s + j.config.epochs, 0);
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr, hideCursor: true, etaBuffer: 100,
-    format: `sweep |{bar}| {finished}/{networks} networks | {rate} epochs/s | ETA {eta_formatted}`,
-  }, cliProgress.Presets.shades_classic);
-  const progress = new Array<number>(jobs.length).fill(0);
-  let finished = 0, epochsDone = 0;
-  const t0 = performance.now();
-  bar.start(totalEpochs, 0, { finished: mine.length - todo.length, networks: mine.length, rate: '0' });
-  const update = () => bar.update(epochsDone, { finished: mine.length - todo.length + finished, rate: (epochsDone / ((performance.now() - t0) / 1000)).toFixed(0) });
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
-  try {
-    await runJobs(jobs, datasets, threads, {
-      onProgress: (i, e) => { epochsDone += e - progress[i]; progress[i] = e; update(); },
-      onDone: (i, record) => {
-        const j = todo[i];
-        writeRun(flags.out, { cell: j.cell.id, repeat: j.repeat, config: j.cell.config, record });
-        finished++;
-        update();
-      },
-    }, controller.signal);
-  } catch (err) {
-    if (err instanceof Interrupted) {
-      throw new Interrupted(`interrupted: ${mine.length - todo.length + finished} of ${mine.length} networks are saved in ${flags.out}; rerun with --resume to finish`);
-    }
-    throw err;
-  } finally {
-    bar.stop();
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const ran = `${jobs.length} network(s) trained in ${seconds.toFixed(1)} s (${threads} thread(s))`;
-  if (shard) {
-    process.stdout.write(`shard ${shard.i}/${shard.n}: ${ran}; ${mine.length} networks in ${flags.out}; combine the shards with: infoplane merge DIR... --out OUT\n`);
+  const r = await runSweep(spec, flags.out, { threads, shard, resume: flags.resume === true });
+  const ran = `${r.trained} network(s) trained in ${r.seconds.toFixed(1)} s (${threads} thread(s))`;
+  if (!r.merged) {
+    process.stdout.write(`shard ${shard!.i}/${shard!.n}: ${ran}; ${r.networks} networks in ${flags.out}; combine the shards with: infoplane merge DIR... --out OUT\n`);
     return;
   }
-  const merged = mergeSweeps([flags.out], flags.out);
-  process.stdout.write(`${spec.name}: ${cells.length} cell(s) x ${cells[0].config.repeats} network(s); ${ran}; report: ${merged.report}\n`);
+  process.stdout.write(`${spec.name}: ${r.merged.cells.length} cell(s) x ${r.merged.cells[0].result.runs.length} network(s); ${ran}; report: ${r.merged.report}\n`);
 }
 
 export function register(program: Command): void {

@@ -1,0 +1,62 @@
+// Running a sweep on this machine: the networks not yet saved, on worker threads, each written as
+// soon as it finishes; then the merge. Ctrl-C / SIGTERM stop it with everything finished kept.
+import cliProgress from 'cli-progress';
+import { expandGrid, sweepJobs, type SweepSpec } from './grid.js';
+import { manifestOf, openSweep, readRuns, writeRun } from './store.js';
+import { mergeSweeps, type MergeOutcome } from './merge.js';
+import { resolveDataset } from '../node/datasets.js';
+import { Interrupted, runJobs, type Job } from '../node/pool.js';
+import type { Dataset } from '../data/dataset.js';
+
+export interface SweepRun { trained: number; networks: number; seconds: number; merged?: MergeOutcome }
+
+/** Runs (the rest of) a sweep into `out` and, unless it is a shard, merges it there. */
+export async function runSweep(spec: SweepSpec, out: string, opts: { threads: number; shard?: { i: number; n: number }; resume: boolean; label?: string }): Promise<SweepRun> {
+  const { threads, shard } = opts;
+  const cells = expandGrid(spec); // every value is checked here, before any work
+  const datasets = new Map<string, Dataset>();
+  for (const c of cells) if (!datasets.has(c.config.dataset)) datasets.set(c.config.dataset, resolveDataset(c.config.dataset));
+  const manifest = manifestOf(spec, cells);
+  openSweep(out, manifest, opts.resume);
+
+  const done = new Set(readRuns(out, manifest).map((r) => `${r.cell}/${r.repeat}`));
+  const mine = sweepJobs(cells, shard);
+  const todo = mine.filter((j) => !done.has(`${j.cell.id}/${j.repeat}`));
+  const jobs: Job[] = todo.map((j) => ({ config: j.cell.config, repeat: j.repeat }));
+  const totalEpochs = jobs.reduce((s, j) => s + j.config.epochs, 0);
+  const bar = new cliProgress.SingleBar({
+    stream: process.stderr, hideCursor: true, etaBuffer: 100,
+    format: `${opts.label ?? 'sweep'} |{bar}| {finished}/{networks} networks | {rate} epochs/s | ETA {eta_formatted}`,
+  }, cliProgress.Presets.shades_classic);
+  const progress = new Array<number>(jobs.length).fill(0);
+  let finished = 0, epochsDone = 0;
+  const t0 = performance.now();
+  bar.start(Math.max(totalEpochs, 1), 0, { finished: mine.length - todo.length, networks: mine.length, rate: '0' });
+  const update = () => bar.update(epochsDone, { finished: mine.length - todo.length + finished, rate: (epochsDone / ((performance.now() - t0) / 1000)).toFixed(0) });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await runJobs(jobs, datasets, threads, {
+      onProgress: (i, e) => { epochsDone += e - progress[i]; progress[i] = e; update(); },
+      onDone: (i, record) => {
+        const j = todo[i];
+        writeRun(out, { cell: j.cell.id, repeat: j.repeat, config: j.cell.config, record });
+        finished++;
+        update();
+      },
+    }, controller.signal);
+  } catch (err) {
+    if (err instanceof Interrupted) {
+      throw new Interrupted(`interrupted: ${mine.length - todo.length + finished} of ${mine.length} networks are saved in ${out}; rerun with --resume to finish`);
+    }
+    throw err;
+  } finally {
+    bar.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { trained: jobs.length, networks: mine.length, seconds, merged: shard ? undefined : mergeSweeps([out], out) };
+}
