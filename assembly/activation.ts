@@ -8,36 +8,35 @@ export const ACT_SIGMOID = 3;
 export const ACT_SOFTSIGN = 4;
 export const ACT_SOFTPLUS = 5;
 
-// tanh as a [13/6] odd rational minimax fit on [-c, c]; beyond c, f32 tanh is within 3e-7 of +-1.
-const TANH_CLAMP: f32 = 7.90531110763549805;
-const A1: f32 = 4.89352455891786e-3;
-const A3: f32 = 6.37261928875436e-4;
-const A5: f32 = 1.48572235717979e-5;
-const A7: f32 = 5.12229709037114e-8;
-const A9: f32 = -8.60467152213735e-11;
-const A11: f32 = 2.00018790482477e-13;
-const A13: f32 = -2.76076847742355e-16;
-const B0: f32 = 4.89352518554385e-3;
-const B2: f32 = 2.268434632439e-3;
-const B4: f32 = 1.18534705686654e-4;
-const B6: f32 = 1.19825839466702e-6;
+// tanh as an odd [7/8] rational minimax fit on [-c, c] (|error| <= 5e-7 in f32 evaluation), clamped
+// there (its value stays below 1), and exactly +-1 from the first |x| where f32(tanh x) rounds to 1,
+// so saturated units land in the same bin cell (the ">= 1" cell) as with a correctly rounded tanh.
+const TANH_CLAMP: f32 = 7.8;
+const TANH_ONE: f32 = 9.010913848876953;
+const A1: f32 = 0.9999994856303599;
+const A3: f32 = 0.12931718085776139;
+const A5: f32 = 0.0029582101062424525;
+const A7: f32 = 1.1520101110516767e-05;
+const B2: f32 = 0.46264859250332863;
+const B4: f32 = 0.02384318016707784;
+const B6: f32 = 0.00023976879990481427;
+const B8: f32 = 2.4911448034958816e-07;
 
 // @ts-ignore: decorator
 @inline export function tanh4(x: v128): v128 {
   const c = f32x4.splat(TANH_CLAMP);
-  x = f32x4.min(f32x4.max(x, f32x4.neg(c)), c);
-  const x2 = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(x2, f32x4.splat(A13)), f32x4.splat(A11));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A9));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A7));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A5));
+  const xc = f32x4.min(f32x4.max(x, f32x4.neg(c)), c);
+  const x2 = f32x4.mul(xc, xc);
+  let p = f32x4.add(f32x4.mul(x2, f32x4.splat(A7)), f32x4.splat(A5));
   p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A3));
   p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A1));
-  p = f32x4.mul(p, x);
-  let q = f32x4.add(f32x4.mul(x2, f32x4.splat(B6)), f32x4.splat(B4));
+  p = f32x4.mul(p, xc);
+  let q = f32x4.add(f32x4.mul(x2, f32x4.splat(B8)), f32x4.splat(B6));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B4));
   q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B2));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B0));
-  return f32x4.div(p, q);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1));
+  const one = v128.or(v128.and(x, f32x4.splat(-0.0)), f32x4.splat(1)); // copysign(1, x)
+  return v128.bitselect(one, f32x4.div(p, q), f32x4.ge(f32x4.abs(x), f32x4.splat(TANH_ONE)));
 }
 
 // @ts-ignore: decorator

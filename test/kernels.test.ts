@@ -111,6 +111,23 @@ describe('act_forward', () => {
     expect(bad, bad >= 0 ? `z = ${z[bad]}: tanh ${got[bad]}, tanh(-z) ${gotNeg[bad]}` : '').toBe(-1);
   });
 
+  it('tanh saturates to exactly +-1 where a correctly rounded f32 tanh does, and nowhere else', () => {
+    // the reference bins v >= 1 into a cell of its own, so saturated units must be exactly 1 then
+    const z: number[] = [];
+    for (let v = 6; v <= 12; v += 1 / 4096) z.push(v, -v);
+    // every f32 around the threshold
+    const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+    for (f[0] = 9.0109; f[0] < 9.0111; u[0]++) z.push(f[0]);
+    const zf = Float32Array.from(z);
+    const got = runForward(zf, ACT.tanh);
+    let bad = -1;
+    for (let i = 0; i < zf.length && bad < 0; i++) {
+      const want = Math.fround(Math.tanh(zf[i]));
+      if ((Math.abs(want) === 1) !== (Math.abs(got[i]) === 1)) bad = i;
+    }
+    expect(bad, bad >= 0 ? `z = ${zf[bad]}: got ${got[bad]}, f32(tanh) ${Math.fround(Math.tanh(zf[bad]))}` : '').toBe(-1);
+  });
+
   it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: matches the reference within f32 tolerance on [-20, 20]', (_n, kind) => {
     const z = Float32Array.from([...grid, ...specials.filter((v) => Math.abs(v) <= 20)]);
     const got = runForward(z, kind as number);

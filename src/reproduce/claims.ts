@@ -1,0 +1,126 @@
+// The paper's claims (PAPER.md 1) checked against the studies' averaged results: what the paper
+// says, what was measured (numbers), and a verdict. No Node imports.
+import type { InfoplaneResult } from '../record/schema.js';
+import type { CellResult } from '../sweep/store.js';
+import { compressionByLayer, epochsToTrainError, finalValue } from '../sweep/summary.js';
+import type { StudyName } from './studies.js';
+
+export type Verdict = 'reproduced' | 'not reproduced' | 'depends on estimator';
+export interface Claim { id: number; claim: string; paper: string; measured: string; verdict: Verdict; figures: string[] }
+
+/** Bits a layer's I(X;T) must fall from its peak to count as compressing. */
+export const COMPRESSION_BITS = 0.1;
+/** Training error that counts as converged for the depth claim. */
+export const CONVERGED_ERROR = 0.05;
+
+const f2 = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '-' : v.toFixed(2));
+const hidden = (r: InfoplaneResult) => r.layers.length - 1;
+
+/** First logged epoch from which gradient SNR = mean/std stays below 1 (drift -> diffusion), per layer. */
+export function snrTransitions(r: InfoplaneResult): (number | null)[] {
+  return r.gradMean.map((row, l) => {
+    let at: number | null = null;
+    for (let k = 0; k < row.length; k++) {
+      const snr = row[k] / r.gradStd[l][k];
+      if (!Number.isFinite(snr)) continue;
+      if (snr < 1) { if (at === null) at = r.epochs[k]; } else at = null;
+    }
+    return at;
+  });
+}
+
+/** Does each estimator see the hidden layers past the first two compress? */
+function compressing(r: InfoplaneResult, est: string): { layers: number; of: number; amounts: number[]; onsets: number[] } {
+  const c = compressionByLayer(r, est).slice(0, hidden(r));
+  const deep = c.slice(Math.min(2, c.length - 1));
+  return { layers: deep.filter((x) => x.amount > COMPRESSION_BITS).length, of: deep.length, amounts: c.map((x) => x.amount), onsets: c.map((x) => x.peakEpoch) };
+}
+
+export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Record<StudyName, string>): Claim[] {
+  const claims: Claim[] = [];
+  const main = studies.get('main')?.[0]?.result;
+  if (main) {
+    const ests = Object.keys(main.mi);
+    const E = main.config.epochs;
+    const per = ests.map((e) => ({ e, ...compressing(main, e) }));
+    const yes = per.filter((p) => p.of > 0 && p.layers * 2 >= p.of);
+    const binC = per.find((p) => p.e === 'bin') ?? per[0];
+    const onsetShare = binC ? Math.max(...binC.onsets.slice(2).filter(Number.isFinite)) / E : NaN;
+    claims.push({
+      id: 1, claim: 'Most epochs are spent compressing, after a short fitting phase',
+      paper: 'I(X;T) of the deeper layers rises during a short fitting phase, then falls for most of training',
+      measured: per.map((p) => `${p.e}: I(X;T) falls by ${p.amounts.map(f2).join(' / ')} bits per hidden layer from its peak (peaks at epochs ${p.onsets.join(' / ')}); ` +
+        `${p.layers} of ${p.of} deeper layers compress by > ${COMPRESSION_BITS} bits`).join('; ') +
+        `; the latest peak is at ${(onsetShare * 100).toFixed(0)}% of training (bin)`,
+      verdict: yes.length === per.length && onsetShare < 0.5 ? 'reproduced' : yes.length === 0 ? 'not reproduced' : 'depends on estimator',
+      figures: [links.main],
+    });
+    const snr = snrTransitions(main);
+    const onsets = binC ? binC.onsets : [];
+    const pairs = snr.slice(0, hidden(main)).map((t, l) => ({ t, o: onsets[l] })).filter((p) => p.t !== null && Number.isFinite(p.o) && p.o > 0);
+    const close = pairs.filter((p) => Math.abs(Math.log10((p.o + 1) / (p.t! + 1))) <= 0.5);
+    claims.push({
+      id: 2, claim: 'Compression starts when SGD switches from drift to diffusion',
+      paper: 'the epoch where gradient mean falls below its std coincides with the start of compression',
+      measured: `SNR < 1 from epoch ${snr.map((t) => (t === null ? 'never' : String(t))).join(' / ')} per layer; ` +
+        `I(X;T) peak (bin) at ${onsets.join(' / ')}; within a factor of 3 for ${close.length} of ${pairs.length} layers that cross`,
+      verdict: pairs.length > 0 && close.length * 2 > pairs.length ? 'reproduced' : 'not reproduced',
+      figures: [links.main],
+    });
+    const gaps = (main as unknown as { boundGap?: Record<string, number[][]> }).boundGap;
+    if (gaps && gaps.bin) {
+      const final = gaps.bin.map(finalValue);
+      const worst = Math.max(...final.slice(0, hidden(main)).filter(Number.isFinite));
+      claims.push({
+        id: 3, claim: 'Converged layers lie on or near the IB bound',
+        paper: 'the final layers sit close to the information bottleneck curve of the data',
+        measured: `gap in I(T;Y) below the bound at the last epoch (bin): ${final.map(f2).join(' / ')} bits per layer`,
+        verdict: worst <= 0.1 ? 'reproduced' : 'not reproduced',
+        figures: [links.main],
+      });
+    }
+  }
+  const depth = studies.get('depth');
+  if (depth) {
+    const ep = depth.map((c) => ({ d: hidden(c.result), e: epochsToTrainError(c.result, CONVERGED_ERROR) }));
+    const reached = ep.filter((x) => x.e !== null) as { d: number; e: number }[];
+    const mono = reached.every((x, i) => i === 0 || x.e <= reached[i - 1].e * 1.1);
+    const first = ep[0], last = ep[ep.length - 1];
+    claims.push({
+      id: 4, claim: 'More hidden layers reach good generalisation in far fewer epochs',
+      paper: 'the number of epochs to converge drops sharply with the number of hidden layers',
+      measured: `epochs to training error <= ${CONVERGED_ERROR}: ${ep.map((x) => `${x.d} layer(s): ${x.e ?? 'not reached'}`).join(', ')}`,
+      verdict: last.e !== null && (first.e === null || last.e * 2 <= first.e) && mono ? 'reproduced' : 'not reproduced',
+      figures: [links.depth],
+    });
+  }
+  const size = studies.get('size');
+  if (size) {
+    const rows = size.map((c) => {
+      const r = c.result, ity = r.mi.bin?.ity[hidden(r) - 1] ?? [];
+      const peak = Math.max(...ity.filter(Number.isFinite));
+      return { f: c.values.trainFraction, acc: finalValue(r.testAcc), drop: peak - finalValue(ity) };
+    });
+    const small = rows[0], large = rows[rows.length - 1];
+    claims.push({
+      id: 5, claim: 'Training-set size matters: with 5% of the data the last layers overfit',
+      paper: 'with a small training set I(T;Y) of the last layers falls late in training; test accuracy grows with the training set',
+      measured: rows.map((x) => `${Number(x.f) * 100}%: test accuracy ${f2(x.acc)}, last hidden layer I(T;Y) falls ${f2(x.drop)} bits from its peak`).join('; '),
+      verdict: small.drop > large.drop + 0.02 && small.acc < large.acc ? 'reproduced' : 'not reproduced',
+      figures: [links.size],
+    });
+  }
+  const act = studies.get('activation');
+  if (act) {
+    const rows = act.map((c) => ({ a: c.values.activation, ...compressing(c.result, 'bin') }));
+    const tanh = rows.find((x) => x.a === 'tanh'), relu = rows.find((x) => x.a === 'relu');
+    claims.push({
+      id: 6, claim: 'Saxe et al. 2018: compression depends on the activation',
+      paper: 'not this paper: Saxe et al. found, with the same binning, that tanh layers compress and ReLU layers do not',
+      measured: rows.map((x) => `${x.a}: I(X;T) falls ${x.amounts.map(f2).join(' / ')} bits per hidden layer; ${x.layers} of ${x.of} deeper layers compress`).join('; '),
+      verdict: tanh && relu && tanh.layers > 0 && relu.layers === 0 ? 'reproduced' : 'not reproduced',
+      figures: [links.activation],
+    });
+  }
+  return claims;
+}
