@@ -100,7 +100,32 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
   let s = 0;
   for (; s + 16 <= B; s += 16) {
     const so = <usize>s << 2;
-    for (let i = 0; i < nIn; i++) {
+    let i = 0;
+    // two inputs x 16 samples: eight accumulators share four loads of dOut
+    for (; i + 2 <= nIn; i += 2) {
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+      let d = dOut + so;
+      let w = W + (<usize>i << 2);
+      const wStep = <usize>nIn << 2;
+      for (let o = 0; o < nOut; o++) {
+        const u = f32x4.splat(load<f32>(w)), v = f32x4.splat(load<f32>(w, 4));
+        const g0 = v128.load(d), g1 = v128.load(d, 16), g2 = v128.load(d, 32), g3 = v128.load(d, 48);
+        a0 = madd(a0, u, g0); a1 = madd(a1, u, g1); a2 = madd(a2, u, g2); a3 = madd(a3, u, g3);
+        c0 = madd(c0, v, g0); c1 = madd(c1, v, g1); c2 = madd(c2, v, g2); c3 = madd(c3, v, g3);
+        d += rowBytes;
+        w += wStep;
+      }
+      const q = <usize>i * rowBytes + so, r = q + rowBytes;
+      v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
+      v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
+      v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);
+      v128.store(dInp + q, f32x4.mul(a3, dact4(actIn, v128.load(inp + q, 48))), 48);
+      v128.store(dInp + r, f32x4.mul(c0, dact4(actIn, v128.load(inp + r))));
+      v128.store(dInp + r, f32x4.mul(c1, dact4(actIn, v128.load(inp + r, 16))), 16);
+      v128.store(dInp + r, f32x4.mul(c2, dact4(actIn, v128.load(inp + r, 32))), 32);
+      v128.store(dInp + r, f32x4.mul(c3, dact4(actIn, v128.load(inp + r, 48))), 48);
+    }
+    for (; i < nIn; i++) {
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
       let d = dOut + so;
       for (let o = 0; o < nOut; o++) {

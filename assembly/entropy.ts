@@ -3,11 +3,16 @@
 // fit (then the key is the pattern); otherwise the key is a hash and a key match is confirmed by
 // comparing the whole pattern, so a collision can never merge two patterns.
 import { alloc } from './memory';
+import { sort_unique_f32, sort_scratch_bytes } from './sort';
 
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
 export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
+export const BIN_EXPLICIT = 2; // explicit sorted f32 edges (adaptive binning), numpy digitize
 const GOLDEN: u64 = 0x9E3779B97F4A7C15;
 const MAX_BINS = 1 << 16;
+// Explicit edges: a uniform grid over [edges[0], edges[top]) gives each value a starting cell
+// close to its own, corrected by a short walk.
+const GRID = 4096;
 
 // Context header (i32 fields); all scratch is sized once in mi_create.
 const C_K = 0, C_KEYS = 1, C_SLOTS = 2, C_PCOUNT = 3, C_REP = 4, C_USED = 5, C_PLOG = 6, C_CLASS = 7,
@@ -39,7 +44,7 @@ export function mi_create(maxN: i32, maxUnits: i32, K: i32): usize {
   put(ctx, C_CLASS, alloc(<u32>(K * 4)));
   put(ctx, C_SHIFT, alloc(<u32>(maxUnits * 4)));
   put(ctx, C_MIN, alloc(<u32>(maxUnits * 8)));
-  put(ctx, C_EDGES, alloc(MAX_BINS * 4));
+  put(ctx, C_EDGES, alloc(MAX_BINS * 4 + GRID * 4)); // edges, then the explicit-edges grid
   return ctx;
 }
 
@@ -72,9 +77,52 @@ function make_edges(edges: usize, p1: f64, p2: f64, nbins: i32): void {
   return q > 0 ? reinterpret<i64>(q) : -reinterpret<i64>(-q);
 }
 
+/** Grid for explicit edges: grid[g] = the cell of the grid point lo + g / inv (clamped to
+ *  0..top-1); inv = GRID / (edges[top] - edges[0]), or 0 when that range is empty or infinite. */
+function make_grid(edges: usize, top: i32, lo: f64, inv: f64): void {
+  const grid = edges + MAX_BINS * 4;
+  let k = 0;
+  for (let g = 0; g < GRID; g++) {
+    if (inv > 0) {
+      const x = lo + <f64>g / inv;
+      while (k < top - 1 && <f64>load<f32>(edges + (<usize>(k + 1) << 2)) <= x) k++;
+    }
+    store<i32>(grid + (<usize>g << 2), k);
+  }
+}
+
+/** The cell of one value under explicit sorted edges: digitize(v, edges) - 1 with the same top
+ *  cell rule as edge_cell (v >= the last edge, v < the first edge and NaN all go to `top`). */
+// @ts-ignore: decorator
+@inline function explicit_cell(v: f32, edges: usize, top: i32, inv: f64, lo: f64): i32 {
+  if (!(v >= load<f32>(edges)) || v >= load<f32>(edges + (<usize>top << 2))) return top;
+  const f = (<f64>v - lo) * inv;
+  const g = f >= 0 && f < <f64>GRID ? <i32>f : (f >= <f64>GRID ? GRID - 1 : 0);
+  let k = load<i32>(edges + MAX_BINS * 4 + (<usize>g << 2));
+  while (k < top - 1 && load<f32>(edges + (<usize>(k + 1) << 2)) <= v) k++;
+  while (k > 0 && load<f32>(edges + (<usize>k << 2)) > v) k--;
+  return k;
+}
+
 // @ts-ignore: decorator
 @inline function cell(mode: i32, v: f32, edges: usize, top: i32, inv: f64, p1: f64): i64 {
-  return mode == BIN_EDGES ? <i64>edge_cell(v, edges, top, inv, p1) : width_cell(v, p1);
+  if (mode == BIN_EDGES) return <i64>edge_cell(v, edges, top, inv, p1);
+  if (mode == BIN_EXPLICIT) return <i64>explicit_cell(v, edges, top, inv, p1);
+  return width_cell(v, p1);
+}
+
+/** Packed keys for explicit edges: unit u's cell at bit u * bits (the caller checks that
+ *  nUnits * bits <= 64). */
+function pack_explicit(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: i32, edges: usize, top: i32, lo: f64, inv: f64): void {
+  memory.fill(keys, 0, <usize>N << 3);
+  for (let u = 0; u < nUnits; u++) {
+    const row = act + (<usize>(u * B) << 2);
+    const sh = <u64>(u * bits);
+    for (let s = 0; s < N; s++) {
+      const kp = keys + (<usize>s << 3);
+      store<u64>(kp, load<u64>(kp) | (<u64>explicit_cell(load<f32>(row + (<usize>s << 2)), edges, top, inv, lo) << sh));
+    }
+  }
 }
 
 // @ts-ignore: decorator
@@ -187,10 +235,18 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
   if (mode == BIN_EDGES) {
     make_edges(edges, p1, p2, nbins);
     inv = <f64>(nbins - 1) / (p2 - p1);
+  } else if (mode == BIN_EXPLICIT) {
+    // p1 is the address of the caller's f32 edges: copied, then p1 / inv describe the grid
+    memory.copy(edges, <usize>p1, <usize>nbins << 2);
+    p1 = <f64>load<f32>(edges);
+    const range = <f64>load<f32>(edges + (<usize>top << 2)) - p1;
+    inv = range > 0 && range < Infinity ? <f64>GRID / range : 0;
+    make_grid(edges, top, p1, inv);
   }
   const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
   let packed = true;
   if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
+  else if (mode == BIN_EXPLICIT && nUnits * bits <= 64) pack_explicit(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
   else packed = keys_general(ctx, act, nUnits, N, B, mode, edges, top, p1, inv);
 
   const logCap = log_cap(N);
@@ -242,4 +298,62 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
   store<f64>(out, Math.log2(n) - sT / n);
   store<f64>(out, (sY - sTY) / n, 8);
   store<f64>(out, <f64>nP, 16);
+}
+
+// act_range: act [nUnits][B] (first N columns) -> out f32[2] = min, max over the finite values
+// ((0, 0) when there is none): the range of a layer for the observed / running-max binning modes.
+export function act_range(act: usize, nUnits: i32, N: i32, B: i32, out: usize): void {
+  const inf = f32x4.splat(Infinity);
+  let vmin = inf, vmax = f32x4.neg(inf);
+  let smin: f32 = Infinity, smax: f32 = -Infinity;
+  const n4 = N & ~3;
+  for (let u = 0; u < nUnits; u++) {
+    const row = act + (<usize>(u * B) << 2);
+    for (let s = 0; s < n4; s += 4) {
+      const v = v128.load(row + (<usize>s << 2));
+      const finite = f32x4.lt(f32x4.abs(v), inf);
+      vmin = v128.bitselect(f32x4.min(vmin, v), vmin, finite);
+      vmax = v128.bitselect(f32x4.max(vmax, v), vmax, finite);
+    }
+    for (let s = n4; s < N; s++) {
+      const v = load<f32>(row + (<usize>s << 2));
+      if (Mathf.abs(v) < Infinity) { smin = Mathf.min(smin, v); smax = Mathf.max(smax, v); }
+    }
+  }
+  smin = Mathf.min(Mathf.min(smin, f32x4.extract_lane(vmin, 0)), Mathf.min(f32x4.extract_lane(vmin, 1), Mathf.min(f32x4.extract_lane(vmin, 2), f32x4.extract_lane(vmin, 3))));
+  smax = Mathf.max(Mathf.max(smax, f32x4.extract_lane(vmax, 0)), Mathf.max(f32x4.extract_lane(vmax, 1), Mathf.max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3))));
+  if (smin > smax) { smin = 0; smax = 0; }
+  store<f32>(out, smin);
+  store<f32>(out, smax, 4);
+}
+
+// Entropy-based adaptive binning (EBAB, PAPER.md 5), per layer.
+const E_UNIQ = 0, E_SCRATCH = 4;
+
+/** ebab_create: scratch for layers of up to maxValues = units x rows values. */
+export function ebab_create(maxValues: i32): usize {
+  const ctx = alloc(16);
+  store<u32>(ctx + E_UNIQ, <u32>alloc(<u32>(maxValues * 4)));
+  store<u32>(ctx + E_SCRATCH, <u32>alloc(sort_scratch_bytes(maxValues)));
+  return ctx;
+}
+
+// ebab_edges: act [nUnits][B] (first N columns) -> edges f32[nbins + 2]; returns nbins + 2.
+// With U the sorted distinct values (NaN left out, -0 = 0) and M = |U|: edges[0] = the lower
+// bound (min(lower, U[0]) if useLower, else U[0]), edges[1 + k] = U[floor(k M / nbins)] for
+// k < nbins, edges[nbins + 1] = U[M - 1]. No value at all: every edge is the lower bound (or 0).
+export function ebab_edges(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, useLower: i32, lower: f64, nbins: i32, edges: usize): i32 {
+  const uniq = <usize>load<u32>(ctx + E_UNIQ);
+  const M = sort_unique_f32(act, nUnits, N, B, uniq, <usize>load<u32>(ctx + E_SCRATCH));
+  let lo: f32 = useLower ? <f32>lower : 0;
+  if (M > 0) {
+    const u0 = load<f32>(uniq);
+    lo = useLower != 0 && lo < u0 ? lo : u0;
+  }
+  store<f32>(edges, lo);
+  for (let k = 0; k <= nbins; k++) {
+    const at = k < nbins ? <i32>(<i64>k * <i64>M / <i64>nbins) : M - 1;
+    store<f32>(edges + (<usize>(k + 1) << 2), M > 0 ? load<f32>(uniq + (<usize>at << 2)) : lo);
+  }
+  return nbins + 2;
 }

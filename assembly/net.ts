@@ -241,8 +241,9 @@ export function net_eval(net: usize, nTrain: i32, out: usize): void {
       const pk = load<f32>(p + (<usize>(k * np + r) << 2));
       if (pk > bestP) { bestP = pk; best = k; }
     }
-    // -ln p_y, floored at the smallest normal f32 so a saturated softmax gives a large, finite loss
-    const l = -Math.log(max(<f64>py, 1.1754943508222875e-38));
+    // -ln p_y (f32 log: one per row, the eval's largest scalar cost), floored at the smallest
+    // normal f32 so a saturated softmax gives a large, finite loss
+    const l = -<f64>Mathf.log(max(py, <f32>1.1754943508222875e-38));
     const hit: f64 = best == yr ? 1 : 0;
     store<f64>(nll + (<usize>r << 3), l);
     if (j < nTrain) { trL += l; trA += hit; } else { teL += l; teA += hit; }
@@ -260,4 +261,16 @@ export function net_mi_binned(net: usize, ctx: usize, mode: i32, p1: f64, p2: f6
   for (let l = 0; l < L; l++) {
     mi_binned(ctx, <usize>lf(net, l, LF_ACT_EVAL), lf(net, l, LF_OUT), N, np, Y, mode, p1, p2, nbins, out + (<usize>(3 * l) << 3));
   }
+}
+
+/** 1 when every parameter is finite, else 0: the divergence check between logged epochs, one
+ *  pass over f32[P] (P is a multiple of 4). v - v is 0 for a finite v and NaN otherwise. */
+export function net_params_finite(net: usize): i32 {
+  const P = gf(net, NF_PARAMS), param = <usize>gf(net, NF_PARAM);
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < P; i += 4) {
+    const v = v128.load(param + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  return i32x4.all_true(f32x4.eq(acc, acc)) ? 1 : 0;
 }

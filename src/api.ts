@@ -1,4 +1,5 @@
-// The library API under the CLI (and, later, the browser): no Node imports on this path.
+// miOfMatrix: one activation matrix in, its plane point out. No Node imports; the public entry
+// (src/index.ts) re-exports it with the rest of the library.
 import { DEFAULTS, type Binning, type ExperimentConfig } from './config.js';
 import { Engine } from './engine/engine.js';
 import { ESTIMATORS } from './estimators/index.js';
@@ -7,7 +8,8 @@ export interface MiOfMatrixResult { ixt: number; ity: number; n: number; pattern
 
 /** I(X;T) and I(T;Y) of one activation matrix (row-major rows x cols) with labels. */
 export function miOfMatrix(engine: Engine, data: ArrayLike<number>, rows: number, cols: number, labels: Int32Array,
-  options: { estimator?: string; binning?: Binning } = {}): MiOfMatrixResult {
+  options: { estimator?: string; binning?: Binning }
+    & Partial<Pick<ExperimentConfig, 'binRangeMode' | 'adaptiveBins' | 'noiseVariance' | 'kdeSamples'>> = {}): MiOfMatrixResult {
   if (labels.length !== rows) throw new RangeError(`${labels.length} labels for ${rows} rows`);
   const name = options.estimator ?? 'bin';
   const make = ESTIMATORS[name];
@@ -18,6 +20,9 @@ export function miOfMatrix(engine: Engine, data: ArrayLike<number>, rows: number
   const stride = (rows + 3) & ~3;
   const act = engine.alloc(4 * cols * stride), y = engine.alloc(4 * stride);
   const config: ExperimentConfig = { ...DEFAULTS, binning: options.binning ?? DEFAULTS.binning };
+  for (const key of ['binRangeMode', 'adaptiveBins', 'noiseVariance', 'kdeSamples'] as const) {
+    if (options[key] !== undefined) Object.assign(config, { [key]: options[key] });
+  }
   const est = make(config, engine, { maxRows: rows, maxWidth: cols, nClasses: K });
   const a = engine.f32(act, cols * stride);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) a[c * stride + r] = data[r * cols + c];
@@ -25,13 +30,3 @@ export function miOfMatrix(engine: Engine, data: ArrayLike<number>, rows: number
   const [p] = est.measure({ engine, act: [act], width: [cols], activation: ['unknown'], n: rows, stride, labels: y, nClasses: K });
   return { ixt: p.ixt, ity: p.ity, n: rows, patterns: p.patterns ?? NaN, estimator: name, settings: est.settings };
 }
-
-export { Engine } from './engine/engine.js';
-export { runNetwork } from './train/run-network.js';
-export { loggedEpochs } from './train/schedule.js';
-export { buildResult, averageRuns } from './record/result.js';
-export { DEFAULTS, PRESETS } from './config.js';
-export type { ExperimentConfig } from './config.js';
-export type { InfoplaneResult, RunRecord } from './record/schema.js';
-export { ib12 } from './data/ib12.js';
-export type { Dataset } from './data/dataset.js';

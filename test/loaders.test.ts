@@ -8,6 +8,10 @@ import { InputError } from '../src/data/errors.js';
 import { loadDatasetFile, readLabels, readMatrix, writeDatasetCsv } from '../src/data/files.js';
 import { ib12 } from '../src/data/ib12.js';
 import { parseCsv, parseJson, parseMatrix, parseNpy, type Matrix } from '../src/data/parse.js';
+import { datasetFromTable } from '../src/data/table.js';
+import { streamRows } from '../src/data/stream.js';
+import { edgeCell, linspaceEdgesF32, PatternCounter } from '../src/data/pattern-count.js';
+import { cli } from './helpers/cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infoplane-data-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -323,15 +327,176 @@ describe('files', () => {
 describe('parse.ts stays browser-safe', () => {
   it('imports nothing from Node', () => {
     const here = path.dirname(fileURLToPath(import.meta.url));
-    for (const f of ['parse.ts', 'table.ts', 'errors.ts', 'dataset.ts', 'ib12.ts']) {
+    for (const f of ['parse.ts', 'table.ts', 'errors.ts', 'dataset.ts', 'ib12.ts', 'mat.ts', 'pattern-count.ts', 'duplicates.ts']) {
       const src = fs.readFileSync(path.resolve(here, '../src/data', f), 'utf8');
       const imports = [...src.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
-      expect(imports.filter((m) => !m.startsWith('./')), f).toEqual([]);
+      // relative imports only (no node: or packages); the ones leaving src/data are checked here too
+      expect(imports.filter((m) => !m.startsWith('./') && !['../config.js', '../engine/engine.js'].includes(m)), f).toEqual([]);
     }
   });
 
   it('parseMatrix dispatches on the extension', () => {
     expect(rowsOf(parseMatrix(new TextEncoder().encode('[[1]]'), 'dir.v2/a.JSON'))).toEqual([[1]]);
     expect(rowsOf(parseMatrix(new TextEncoder().encode('1\t2'), 'a.tsv'))).toEqual([[1, 2]]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Label column (--label-column)
+
+describe('label column by name or 0-based index', () => {
+  const text = 'id,label,a,b\n1,0,0.5,-1\n2,2,1.5,3\n3,1,2.5,4\n';
+
+  it('by header name, by index, and "last" / default', () => {
+    const m = parseCsv(text, 't.csv');
+    const byName = datasetFromTable(m, 't', 't.csv', 'label');
+    expect(Array.from(byName.y)).toEqual([0, 2, 1]);
+    expect(byName.nInputs).toBe(3);
+    expect(Array.from(byName.X)).toEqual([1, 0.5, -1, 2, 1.5, 3, 3, 2.5, 4]); // the other columns, in order
+    expect(datasetFromTable(m, 't', 't.csv', '1')).toEqual(byName);
+    const last = datasetFromTable(parseCsv('1,0,0\n2,1,1\n', 'u.csv'), 'u', 'u.csv');
+    expect(datasetFromTable(parseCsv('1,0,0\n2,1,1\n', 'u.csv'), 'u', 'u.csv', 'last')).toEqual(last);
+    expect(Array.from(last.y)).toEqual([0, 1]);
+    expect(datasetFromTable(parseCsv('0,1,5\n1,0,5\n', 'v.csv'), 'v', 'v.csv', '0').y).toEqual(Int32Array.from([0, 1]));
+  });
+
+  it('a header name wins over an index of the same text', () => {
+    const m = parseCsv('a,0,y\n1,5,1\n0,1,0\n', 'n.csv');
+    expect(Array.from(datasetFromTable(m, 'n', 'n.csv', '0').y)).toEqual([5, 1]);
+  });
+
+  it('rejects unknown names, indices past the end, ambiguous names, and non-label columns', () => {
+    const m = parseCsv(text, 't.csv');
+    expectInputError(() => datasetFromTable(m, 't', 't.csv', 'class'), 't.csv: header:', '"class" is not a column name ("id", "label", "a", "b")');
+    expectInputError(() => datasetFromTable(m, 't', 't.csv', '4'), 't.csv:', '--label-column 4 is past the last column (the file has 4 columns, 0..3)');
+    expectInputError(() => datasetFromTable(parseCsv('1,2\n3,4\n', 'h.csv'), 'h', 'h.csv', 'y'), 'no header row');
+    expectInputError(() => datasetFromTable(parseCsv('y,y,a\n1,1,0\n0,0,1\n', 'd.csv'), 'd', 'd.csv', 'y'), 'names 2 columns (0-based 0, 1)');
+    expectInputError(() => datasetFromTable(m, 't', 't.csv', '2'), 'data row 1, column 3', 'label 0.5 is not an integer');
+  });
+
+  it('through loadDatasetFile and the CLI flag', () => {
+    const file = put('labelled.csv', text);
+    expect(Array.from(loadDatasetFile(file, 'label').y)).toEqual([0, 2, 1]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Streaming reads and chunked pattern counting (infoplane mi on large files)
+
+describe('streamRows', () => {
+  const g = (() => { let s = 12345; return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1; })();
+  const rows = Array.from({ length: 103 }, () => Array.from({ length: 5 }, () => Math.fround(g())));
+
+  for (const fortran of [false, true]) {
+    for (const kind of ['f4', 'f8']) {
+      it(`npy ${kind} ${fortran ? 'Fortran' : 'C'} order: chunks of 1, 7 and 1000 rows give the whole matrix`, () => {
+        const file = put(`s-${kind}-${fortran}.npy`, npy({ kind, fortran, rows }));
+        for (const n of [1, 7, 1000]) {
+          const got: number[] = [];
+          let first = 0;
+          for (const c of streamRows(file, n)) {
+            expect(c.first).toBe(first);
+            expect(c.rows).toBeLessThanOrEqual(n);
+            first += c.rows;
+            got.push(...c.data);
+          }
+          expect(got).toEqual(rows.flat());
+        }
+      });
+    }
+  }
+
+  it('CSV with a header, CRLF and a BOM: the same rows as parseCsv, any chunk size', () => {
+    const text = '\ufeffa,b,c,d,e\r\n' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
+    const file = put('s.csv', text);
+    const whole = parseCsv(fs.readFileSync(file), file);
+    for (const n of [1, 10, 500]) {
+      const got: number[] = [];
+      for (const c of streamRows(file, n)) got.push(...c.data);
+      expect(got).toEqual(Array.from(whole.data, Math.fround));
+    }
+  });
+
+  it('reports bad values with the same places as the whole-file parsers', () => {
+    const bad = rows.map((r) => r.slice());
+    bad[57][3] = NaN;
+    const f1 = put('bad.npy', npy({ kind: 'f8', rows: bad }));
+    expectInputError(() => { for (const _ of streamRows(f1, 10)) { /* drain */ } }, 'bad.npy: row 58, column 4: NaN is not a finite number');
+    const f2 = put('bad.csv', rows.map((r, i) => (i === 80 ? [...r.slice(0, 4)] : r).join(',')).join('\n'));
+    expectInputError(() => { for (const _ of streamRows(f2, 10)) { /* drain */ } }, 'bad.csv: line 81: 4 fields, expected 5');
+    const f3 = put('trunc.npy', npy({ kind: 'f4', rows }).slice(0, -3));
+    expectInputError(() => { for (const _ of streamRows(f3, 10)) { /* drain */ } }, 'trunc.npy: data:', '(truncated)');
+  });
+});
+
+describe('PatternCounter (chunked) against the wasm kernel and the reference', () => {
+  it('gives the same H(T), H(T|Y) and pattern count, whatever the chunk size, for both binning rules', async () => {
+    const { Engine } = await import('../src/engine/engine.js');
+    const { loadWasmModule } = await import('../src/engine/wasm-node.js');
+    const { miOfMatrix } = await import('../src/api.js');
+    const { refMiBinnedRows } = await import('../src/reference/mi.js');
+    const engine = await Engine.create(loadWasmModule());
+    let s = 99;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const N = 3001, D = 4, K = 3;
+    const data = new Float32Array(N * D);
+    for (let i = 0; i < data.length; i++) {
+      // tanh-like values, some exactly on edges, some outside the range, a few special values
+      const r = rnd();
+      data[i] = r < 0.02 ? [-1, 1, -0, 2, -3][Math.floor(rnd() * 5)] : r < 0.04 ? -1 + (2 / 29) * Math.floor(rnd() * 30) : Math.tanh(4 * rnd() - 2);
+    }
+    const labels = Int32Array.from({ length: N }, () => Math.floor(rnd() * K));
+    const binnings = [{ kind: 'edges', bins: 30, lo: -1, hi: 1 }, { kind: 'edges', bins: 4, lo: -0.5, hi: 0.5 }, { kind: 'width', width: 0.07 }, { kind: 'width', width: 0.5 }] as const;
+    for (const b of binnings) {
+      const want = miOfMatrix(engine, data, N, D, labels, { estimator: 'bin', binning: b });
+      const rows = Array.from({ length: N }, (_, i) => Array.from(data.subarray(i * D, (i + 1) * D)));
+      const ref = refMiBinnedRows(rows, labels, b.kind === 'edges' ? { mode: 'edges', lo: b.lo, hi: b.hi, nbins: b.bins } : { mode: 'width', width: b.width }, K);
+      for (const chunk of [1, 64, 1000, N]) {
+        const pc = new PatternCounter(b, D, K);
+        for (let a = 0; a < N; a += chunk) {
+          const n = Math.min(chunk, N - a);
+          pc.add(data.subarray(a * D, (a + n) * D), n, labels.subarray(a, a + n));
+        }
+        const got = pc.result();
+        expect(got.patterns).toBe(want.patterns);
+        expect(got.patterns).toBe(ref.patterns);
+        expect(got.hT).toBeCloseTo(want.ixt, 12);
+        expect(got.hT - got.hTgivenY).toBeCloseTo(want.ity, 12);
+      }
+    }
+  });
+
+  it('edgeCell follows numpy digitize with the wrap-around of the reference code', () => {
+    const edges = linspaceEdgesF32(-1, 1, 5); // -1 -0.5 0 0.5 1
+    expect([-2, -1, -0.75, -0.5, 0, 0.49, 0.5, 0.99, 1, 5, NaN].map((v) => edgeCell(v, edges))).toEqual([4, 0, 0, 1, 2, 2, 3, 3, 4, 4, 4]);
+  });
+});
+
+describe('infoplane mi streams large files (forced with --chunk-rows) with the same answer', () => {
+  it('npy and CSV, edges and width bins', () => {
+    let s = 7;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rows = Array.from({ length: 2000 }, () => Array.from({ length: 6 }, () => Math.fround(Math.tanh(3 * rnd() - 1.5))));
+    const a = put('mi-act.npy', npy({ kind: 'f4', rows }));
+    const c = put('mi-act.csv', rows.map((r) => r.join(',')).join('\n') + '\n');
+    const l = put('mi-lab.json', JSON.stringify(rows.map((_, i) => (i * 7) % 5)));
+    for (const bins of [['--bins', '8'], ['--bin-width', '0.25']]) {
+      const whole = cli(['mi', '--activations', a, '--labels', l, ...bins]);
+      expect(whole.code, whole.stderr).toBe(0);
+      const w = JSON.parse(whole.stdout);
+      for (const file of [a, c]) {
+        const r = cli(['mi', '--activations', file, '--labels', l, ...bins, '--chunk-rows', '333']);
+        expect(r.code, r.stderr).toBe(0);
+        const got = JSON.parse(r.stdout);
+        expect(got.streamed.chunks).toBe(7);
+        expect([got.n, got.patterns, got.settings]).toEqual([w.n, w.patterns, w.settings]);
+        expect(got.ixt).toBeCloseTo(w.ixt, 12);
+        expect(got.ity).toBeCloseTo(w.ity, 12);
+      }
+    }
+    const short = put('mi-short.json', JSON.stringify([0, 1, 2]));
+    const bad = cli(['mi', '--activations', a, '--labels', short, '--chunk-rows', '100']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/mi-short\.json: 3 labels but .*mi-act\.npy has more rows/);
   });
 });

@@ -9,8 +9,11 @@ import * as mi from './commands/mi.js';
 import * as dataset from './commands/dataset.js';
 import * as report from './commands/report.js';
 import * as sweep from './commands/sweep.js';
+import * as reproduce from './commands/reproduce.js';
+import * as bound from './commands/bound.js';
+import * as serve from './commands/serve.js';
 
-const COMMANDS = [run, mi, dataset, report, sweep];
+const COMMANDS = [run, mi, dataset, report, sweep, bound, reproduce, serve];
 
 export function buildProgram(): Command {
   const program = new Command('infoplane')

@@ -1,11 +1,16 @@
 // Turning CLI strings into an ExperimentConfig: every value is checked before any work starts, and
 // a bad one is reported as `--flag: problem`.
-import { DEFAULTS, PRESETS, type ExperimentConfig, type MiSchedule, type Binning } from '../config.js';
+import { DEFAULTS, PRESETS, OPTIONAL_ESTIMATORS, type ExperimentConfig, type MiSchedule, type Binning } from '../config.js';
 import { ESTIMATORS } from '../estimators/index.js';
+import { IB12_THRESHOLD } from '../data/ib12.js';
+import type { Dataset } from '../data/dataset.js';
+import { labelModelProblem } from '../bound/labels.js';
+import { labelModelOf } from '../record/bound-gap.js';
 
 export class UsageError extends Error {}
 
-function num(flag: string, v: string, check: (x: number) => boolean, want: string): number {
+/** A number from flag text, or UsageError `--flag: "v" is not <want>`. */
+export function num(flag: string, v: string, check: (x: number) => boolean, want: string): number {
   const x = Number(v);
   if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(`--${flag}: "${v}" is not ${want}`);
   return x;
@@ -13,6 +18,12 @@ function num(flag: string, v: string, check: (x: number) => boolean, want: strin
 export const posInt = (flag: string, v: string) => num(flag, v, (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1');
 const nonNegInt = (flag: string, v: string) => num(flag, v, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'a whole number >= 0');
 const posReal = (flag: string, v: string) => num(flag, v, (x) => x > 0, 'a number > 0');
+// Limits that keep a run within what the wasm core (32-bit, f32) and a machine can hold; they
+// reject typos such as --epochs 1e12 before any work instead of failing hours later.
+const F32_MAX = 3.4028234663852886e38;
+export const LIMITS = { width: 1 << 16, epochs: 1e8, repeats: 1e5, miPoints: 1e6, threads: 256, nameLength: 200 } as const;
+const intUpTo = (flag: string, v: string, max: number) =>
+  num(flag, v, (x) => Number.isInteger(x) && x >= 1 && x <= max, `a whole number in 1..${max}`);
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${flag}: "${v}" is not one of ${allowed.join(', ')}`);
@@ -24,6 +35,8 @@ export function parseLayers(v: string): number[] {
   if (parts.some((p) => !/^\s*\d+\s*$/.test(p)) || parts.some((p) => Number(p) < 1)) {
     throw new UsageError(`--layers: "${v}" is not a comma-separated list of widths >= 1 (e.g. 10,7,5,4,3)`);
   }
+  if (parts.some((p) => Number(p) > LIMITS.width)) throw new UsageError(`--layers: "${v}" has a width above ${LIMITS.width}`);
+  if (parts.length > 30) throw new UsageError(`--layers: "${v}" has ${parts.length} layers; at most 30 hidden layers`);
   return parts.map(Number);
 }
 
@@ -39,7 +52,11 @@ export interface RunFlags {
   preset?: string; name?: string; dataset?: string; layers?: string; activation?: string; optimizer?: string;
   lr?: string; momentum?: string; batch?: string; epochs?: string; init?: string; trainFraction?: string;
   split?: string; shuffle?: boolean; miSchedule?: string; miPoints?: string; bins?: string; binWidth?: string;
-  binRange?: string; estimators?: string; repeats?: string; seed?: string;
+  binRange?: string; estimators?: string; repeats?: string; seed?: string; labelColumn?: string;
+  // the IB bound and phases (bound/, record/phases.ts); bound may come as text from a sweep grid
+  bound?: boolean | string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
+  // the rival estimators (estimators/bin.ts, adaptive.ts, kde.ts)
+  binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string;
 }
 
 /** DEFAULTS, then the preset, then the flags the user gave. */
@@ -49,21 +66,33 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
     const p = PRESETS[f.preset];
     if (!p) throw new UsageError(`--preset: "${f.preset}" is not one of ${Object.keys(PRESETS).join(', ')}`);
     Object.assign(c, structuredClone(p));
+    // a preset may ask for estimators that another module provides; keep those that exist
+    c.estimators = c.estimators.filter((e) => ESTIMATORS[e] || !OPTIONAL_ESTIMATORS.includes(e));
   }
-  if (f.name !== undefined) c.name = f.name;
-  if (f.dataset !== undefined) c.dataset = f.dataset;
+  if (f.name !== undefined) {
+    if (f.name.trim() === '' || f.name.length > LIMITS.nameLength) throw new UsageError(`--name: give 1..${LIMITS.nameLength} characters`);
+    c.name = f.name;
+  }
+  if (f.dataset !== undefined) {
+    if (f.dataset.trim() === '') throw new UsageError('--dataset: empty; give ib12, mnist or a file');
+    c.dataset = f.dataset;
+  }
+  if (f.labelColumn !== undefined) {
+    if (f.labelColumn.trim() === '') throw new UsageError('--label-column: empty; give a column name, a 0-based index or "last"');
+    c.labelColumn = f.labelColumn.trim();
+  }
   if (f.layers !== undefined) c.layers = parseLayers(f.layers);
   if (f.activation !== undefined) c.activation = oneOf('activation', f.activation, ['tanh', 'relu', 'sigmoid', 'linear', 'softsign', 'softplus'] as const);
   if (f.optimizer !== undefined) c.optimizer = oneOf('optimizer', f.optimizer, ['sgd', 'momentum', 'adam'] as const);
-  if (f.lr !== undefined) c.lr = posReal('lr', f.lr);
+  if (f.lr !== undefined) c.lr = num('lr', f.lr, (x) => x > 0 && x <= F32_MAX, 'a number > 0 (and below the float32 maximum)');
   if (f.momentum !== undefined) c.momentum = num('momentum', f.momentum, (x) => x >= 0 && x < 1, 'in [0, 1)');
   if (f.batch !== undefined) c.batch = posInt('batch', f.batch);
-  if (f.epochs !== undefined) c.epochs = posInt('epochs', f.epochs);
+  if (f.epochs !== undefined) c.epochs = intUpTo('epochs', f.epochs, LIMITS.epochs);
   if (f.init !== undefined) c.init = oneOf('init', f.init, ['fan_in', 'fan_out'] as const);
   if (f.trainFraction !== undefined) c.trainFraction = num('train-fraction', f.trainFraction, (x) => x > 0 && x <= 1, 'in (0, 1]');
-  if (f.split !== undefined) c.split = oneOf('split', f.split, ['random', 'ordered'] as const);
+  if (f.split !== undefined) c.split = oneOf('split', f.split, ['random', 'ordered', 'stratified'] as const);
   if (f.shuffle !== undefined) c.shuffleBatches = f.shuffle;
-  const points = f.miPoints !== undefined ? posInt('mi-points', f.miPoints) : c.miSchedule.kind === 'log' ? c.miSchedule.points : 400;
+  const points = f.miPoints !== undefined ? intUpTo('mi-points', f.miPoints, LIMITS.miPoints) : c.miSchedule.kind === 'log' ? c.miSchedule.points : 400;
   if (f.miSchedule !== undefined) c.miSchedule = parseSchedule(f.miSchedule, points);
   else if (c.miSchedule.kind === 'log') c.miSchedule = { kind: 'log', points };
   if (f.bins !== undefined && f.binWidth !== undefined) throw new UsageError('--bins and --bin-width exclude each other');
@@ -82,8 +111,50 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
   if (f.estimators !== undefined) {
     c.estimators = f.estimators.split(',').map((s) => s.trim());
     for (const e of c.estimators) if (!ESTIMATORS[e]) throw new UsageError(`--estimators: "${e}" is not one of ${Object.keys(ESTIMATORS).join(', ')}`);
+    if (new Set(c.estimators).size !== c.estimators.length) throw new UsageError(`--estimators: "${f.estimators}" names an estimator twice`);
   }
-  if (f.repeats !== undefined) c.repeats = posInt('repeats', f.repeats);
+  if (f.repeats !== undefined) c.repeats = intUpTo('repeats', f.repeats, LIMITS.repeats);
   if (f.seed !== undefined) c.seed = nonNegInt('seed', f.seed);
+  boundFromFlags(c, f);
+  estimatorSettingsFromFlags(c, f);
   return c;
+}
+
+/** --bin-range-mode, --adaptive-bins, --noise-variance, --kde-samples (the rival estimators). */
+export function estimatorSettingsFromFlags(c: ExperimentConfig, f: RunFlags): void {
+  if (f.binRangeMode !== undefined) {
+    c.binRangeMode = oneOf('bin-range-mode', f.binRangeMode, ['fixed', 'observed', 'running-max'] as const);
+    if (c.binRangeMode !== 'fixed' && c.binning.kind !== 'edges') throw new UsageError(`--bin-range-mode: ${c.binRangeMode} sets the range of --bins edges; it does not apply to --bin-width`);
+    if (c.binRangeMode !== 'fixed' && f.binRange !== undefined) throw new UsageError(`--bin-range-mode: ${c.binRangeMode} takes each layer's own range; drop --bin-range or use fixed`);
+  }
+  if (f.adaptiveBins !== undefined) c.adaptiveBins = num('adaptive-bins', f.adaptiveBins, (x) => Number.isInteger(x) && x >= 1 && x <= 4096, 'a whole number in 1..4096');
+  if (f.noiseVariance !== undefined) {
+    c.noiseVariance = f.noiseVariance.trim() === 'auto' ? 'auto'
+      : num('noise-variance', f.noiseVariance, (x) => x > 0 && x <= 1e6, 'auto or a number in (0, 1e6]');
+  }
+  if (f.kdeSamples !== undefined) c.kdeSamples = num('kde-samples', f.kdeSamples, (x) => Number.isInteger(x) && (x === 0 || (x >= 2 && x <= 1 << 20)), '0 (all rows) or a whole number in 2..1048576');
+}
+
+/** --bound, --label-noise-gamma/-theta, --compression-threshold. */
+function boundFromFlags(c: ExperimentConfig, f: RunFlags): void {
+  if (f.bound !== undefined) {
+    if (f.bound !== true && f.bound !== false && f.bound !== 'true' && f.bound !== 'false') throw new UsageError(`--bound: "${f.bound}" is not true or false`);
+    c.bound = f.bound === true || f.bound === 'true';
+  }
+  if (f.labelNoiseTheta !== undefined && f.labelNoiseGamma === undefined) throw new UsageError('--label-noise-theta: needs --label-noise-gamma');
+  if (f.labelNoiseGamma !== undefined) {
+    if (!c.bound) throw new UsageError('--label-noise-gamma: the label model is for the IB bound; add --bound');
+    c.boundLabelNoise = {
+      gamma: posReal('label-noise-gamma', f.labelNoiseGamma),
+      theta: f.labelNoiseTheta !== undefined ? num('label-noise-theta', f.labelNoiseTheta, () => true, 'a number') : IB12_THRESHOLD,
+    };
+  }
+  if (f.compressionThreshold !== undefined) c.compressionThreshold = num('compression-threshold', f.compressionThreshold, (x) => x >= 0, 'a number of bits >= 0');
+}
+
+/** `--bound`: the label model must fit the dataset; checked before any training. */
+export function checkBoundLabels(config: ExperimentConfig, data: Dataset): void {
+  if (!config.bound) return;
+  const problem = labelModelProblem(data, labelModelOf(config));
+  if (problem) throw new UsageError(`--label-noise-gamma: ${problem}`);
 }

@@ -9,6 +9,22 @@ export interface Dataset {
   X: Float32Array;
   /** Labels 0..nClasses-1. */
   y: Int32Array;
+  /** Groups of identical input rows (data/duplicates.ts), filled in at load time. */
+  duplicates?: DuplicateGroups;
+}
+
+/** Rows whose inputs are identical, as groups of two or more rows (CSR: the rows of group g are
+ *  rows[start[g] .. start[g+1])). Rows in no group are unique. */
+export interface DuplicateGroups {
+  /** Rows that repeat an earlier row: nRows - distinctRows. */
+  duplicateRows: number;
+  distinctRows: number;
+  /** H(X) in bits of the empirical input distribution: log2 nRows when every row is distinct. */
+  hX: number;
+  start: Int32Array;
+  rows: Int32Array;
+  /** The largest group (0 when there is none). */
+  maxGroup: number;
 }
 
 /** H(Y) in bits of the empirical label distribution (each row weighted equally). */

@@ -1,10 +1,17 @@
 // Node-only file access for the CLI: read a matrix, labels or dataset, and write a dataset CSV.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inflateSync } from 'node:zlib';
 import type { Dataset } from './dataset.js';
 import { InputError } from './errors.js';
 import { parseMatrix, type Matrix } from './parse.js';
 import { datasetFromTable, labelsFromMatrix } from './table.js';
+import { matDataset, matSingleMatrix, parseMat, MAT_LABEL_NAMES, type Inflate } from './mat.js';
+
+/** node:zlib's native inflate (it verifies the Adler-32 checksum) with an output cap. */
+export const nodeInflate: Inflate = (compressed, maxOutput) => inflateSync(compressed, { maxOutputLength: maxOutput });
+
+const isMat = (file: string) => path.extname(file).toLowerCase() === '.mat';
 
 function readBytes(file: string): Uint8Array {
   try {
@@ -18,21 +25,31 @@ function readBytes(file: string): Uint8Array {
 
 /** A numeric matrix from a .csv/.tsv/.txt, .json or .npy file (chosen by extension). */
 export function readMatrix(file: string): Matrix {
+  if (isMat(file)) return matSingleMatrix(parseMat(readBytes(file), file, nodeInflate), file);
   return parseMatrix(readBytes(file), file);
 }
 
 /** Labels from a one-column matrix or a 1-D npy/JSON array: integers in 0..65535. */
 export function readLabels(file: string): Int32Array {
+  if (isMat(file)) return labelsFromVector(matSingleMatrix(parseMat(readBytes(file), file, nodeInflate), file, MAT_LABEL_NAMES), file);
   return labelsFromMatrix(readMatrix(file), file);
 }
 
+/** A MATLAB label vector may be stored 1xN. */
+function labelsFromVector(m: Matrix, file: string): Int32Array {
+  return labelsFromMatrix(m.rows === 1 ? { rows: m.cols, cols: 1, data: m.data } : m, file);
+}
+
 /**
- * A dataset from a CSV/npy table whose last column is the label, or a JSON {"X", "y"} object.
- * Its name is the file's base name without extension (data/ib12.csv -> "ib12").
+ * A dataset from a CSV/npy table whose last column is the label (or the column `labelColumn`
+ * names: a header name or 0-based index), a JSON {"X", "y"} object, or a MAT-file with inputs X or
+ * F and labels y (or the variable `labelColumn` names). Its name is the file's base name without
+ * extension (data/ib12.csv -> "ib12").
  */
-export function loadDatasetFile(file: string): Dataset {
+export function loadDatasetFile(file: string, labelColumn?: string): Dataset {
   const name = path.basename(file, path.extname(file));
-  return datasetFromTable(readMatrix(file), name, file);
+  if (isMat(file)) return matDataset(parseMat(readBytes(file), file, nodeInflate), name, file, labelColumn === 'last' ? undefined : labelColumn);
+  return datasetFromTable(readMatrix(file), name, file, labelColumn);
 }
 
 /**
@@ -42,7 +59,12 @@ export function loadDatasetFile(file: string): Dataset {
  */
 export function writeDatasetCsv(ds: Dataset, file: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'w');
+  } catch (e) {
+    throw new InputError(file, '', `cannot write file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   try {
     const header = Array.from({ length: ds.nInputs }, (_, j) => `x${j}`);
     let chunk = header.join(',') + ',y\n';

@@ -70,52 +70,49 @@ function splitFields(line: string, delim: Delimiter): string[] {
 }
 
 /**
- * Delimited text. The delimiter is the first of , ; TAB found in the first content line, else runs
- * of whitespace (numpy.savetxt's default), and must then be used throughout. The first line is a
- * header when any of its fields is not a number. Lines starting with # are comments; blank lines
- * at the end are ignored, blank lines between data lines are an error (they usually mean a
- * concatenation went wrong).
+ * Delimited text, line by line (parseCsv below, and the streaming reader in stream.ts). The
+ * delimiter is the first of , ; TAB found in the first content line, else runs of whitespace
+ * (numpy.savetxt's default), and must then be used throughout. The first line is a header when any
+ * of its fields is not a number. Lines starting with # are comments; blank lines at the end are
+ * ignored, blank lines between data lines are an error (they usually mean a concatenation went wrong).
  */
-export function parseCsv(input: Uint8Array | string, file: string): Matrix {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const decoder = new TextDecoder('utf-8');
-  const out = new Column();
-  let delim: Delimiter | null = null;
-  let header: string[] | undefined;
-  let cols = 0;
-  let rows = 0;
-  let blankLine = 0; // line number of a blank line seen after data, if any
-  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // skip a UTF-8 BOM
+export class CsvLines {
+  header?: string[];
+  cols = 0;
+  rows = 0;
+  private delim: Delimiter | null = null;
+  private blankLine = 0; // line number of a blank line seen after data, if any
 
-  // Decode one line at a time so a large file never becomes one huge JS string.
-  for (let lineNo = 1; pos < bytes.length; lineNo++) {
-    let end = bytes.indexOf(10, pos);
-    if (end < 0) end = bytes.length;
-    const line = decoder.decode(bytes.subarray(pos, end)).replace(/\r$/, '');
-    pos = end + 1;
+  constructor(readonly file: string) {}
 
+  /** One line (1-based lineNo, without its newline); a data row's values go to `out`. */
+  line(raw: string, lineNo: number, out: { push(v: number): void }): void {
+    const { file } = this;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const trimmed = line.trim();
     if (trimmed === '') {
-      if (delim !== null && blankLine === 0) blankLine = lineNo;
-      continue;
+      if (this.delim !== null && this.blankLine === 0) this.blankLine = lineNo;
+      return;
     }
-    if (trimmed.startsWith('#')) continue;
-    if (blankLine) throw new InputError(file, `line ${blankLine}`, 'blank line between data lines');
+    if (trimmed.startsWith('#')) return;
+    if (this.blankLine) throw new InputError(file, `line ${this.blankLine}`, 'blank line between data lines');
 
-    if (delim === null) {
-      delim = line.includes(',') ? ',' : line.includes(';') ? ';' : line.includes('\t') ? '\t' : 'space';
+    if (this.delim === null) {
+      const delim: Delimiter = line.includes(',') ? ',' : line.includes(';') ? ';' : line.includes('\t') ? '\t' : 'space';
+      this.delim = delim;
       const fields = splitFields(line, delim);
-      cols = fields.length;
+      this.cols = fields.length;
       const values = fields.map((f, j) => fieldValue(f, file, `line ${lineNo}, column ${j + 1}`));
       if (values.some((v) => v === null)) {
-        header = fields;
-        continue;
+        this.header = fields;
+        return;
       }
       for (const v of values) out.push(v as number);
-      rows++;
-      continue;
+      this.rows++;
+      return;
     }
 
+    const delim = this.delim, cols = this.cols;
     const fields = splitFields(line, delim);
     if (fields.length !== cols) {
       const shown = delim === 'space' ? 'whitespace' : delim === '\t' ? 'TAB' : `"${delim}"`;
@@ -126,14 +123,36 @@ export function parseCsv(input: Uint8Array | string, file: string): Matrix {
       const where = `line ${lineNo}, column ${j + 1}`;
       const v = fieldValue(fields[j], file, where);
       if (v === null) {
-        throw new InputError(file, where, fields[j] === '' ? 'empty field' : `${JSON.stringify(fields[j])} is not a number`);
+        const shown = fields[j].length > 40 ? fields[j].slice(0, 40) + '...' : fields[j];
+        throw new InputError(file, where, fields[j] === '' ? 'empty field' : `${JSON.stringify(shown)} is not a number`);
       }
       out.push(v);
     }
-    rows++;
+    this.rows++;
   }
-  if (rows === 0) throw new InputError(file, '', header ? 'a header but no data rows' : 'no data rows');
-  return { rows, cols, data: out.data.slice(0, out.length), header };
+
+  /** After the last line: a file must hold at least one data row. */
+  finish(): void {
+    if (this.rows === 0) throw new InputError(this.file, '', this.header ? 'a header but no data rows' : 'no data rows');
+  }
+}
+
+/** A whole delimited-text file (see CsvLines). */
+export function parseCsv(input: Uint8Array | string, file: string): Matrix {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const decoder = new TextDecoder('utf-8');
+  const out = new Column();
+  const csv = new CsvLines(file);
+  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // skip a UTF-8 BOM
+  // Decode one line at a time so a large file never becomes one huge JS string.
+  for (let lineNo = 1; pos < bytes.length; lineNo++) {
+    let end = bytes.indexOf(10, pos);
+    if (end < 0) end = bytes.length;
+    csv.line(decoder.decode(bytes.subarray(pos, end)), lineNo, out);
+    pos = end + 1;
+  }
+  csv.finish();
+  return { rows: csv.rows, cols: csv.cols, data: out.data.slice(0, out.length), header: csv.header };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,7 +235,7 @@ function jsonMatrix(v: unknown, file: string, name: string): Matrix {
 // ---------------------------------------------------------------------------------------------
 // NumPy .npy (format versions 1.0, 2.0, 3.0)
 
-type Reader = (view: DataView, offset: number) => number;
+export type Reader = (view: DataView, offset: number) => number;
 
 // Item size and little-endian reader of each supported dtype (the descr without its byte-order char).
 const DTYPES: Record<string, [number, Reader]> = {
@@ -235,8 +254,18 @@ const DTYPES: Record<string, [number, Reader]> = {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
-/** A 1-D array (read as one column) or a 2-D array, in C or Fortran order. */
-export function parseNpy(bytes: Uint8Array, file: string): Matrix {
+/** What an .npy header says; data starts at dataStart and holds rows * cols items of itemSize bytes. */
+export interface NpyHeader {
+  descr: string; itemSize: number; read: Reader; fortran: boolean; rows: number; cols: number; dataStart: number;
+  shapeText: string;
+}
+
+/**
+ * Parses and checks the header of an .npy file from its first bytes (at least the whole header:
+ * 10 + 65535 bytes always suffice for versions 1 and 2) and the file's total length, so that a
+ * streaming reader can check a file without reading its data.
+ */
+export function parseNpyHeader(bytes: Uint8Array, fileLength: number, file: string): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new InputError(file, 'header', 'not a .npy file (wrong magic bytes)');
   }
@@ -247,9 +276,10 @@ export function parseNpy(bytes: Uint8Array, file: string): Matrix {
   if (bytes.length < headerStart) throw new InputError(file, 'header', 'truncated header');
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLen;
-  if (dataStart > bytes.length) {
-    throw new InputError(file, 'header', `truncated: header says ${headerLen} bytes, file ends after ${bytes.length - headerStart}`);
+  if (dataStart > fileLength) {
+    throw new InputError(file, 'header', `truncated: header says ${headerLen} bytes, file ends after ${fileLength - headerStart}`);
   }
+  if (dataStart > bytes.length) throw new InputError(file, 'header', `header of ${headerLen} bytes is too long to read`);
   // Versions 1 and 2 use latin1 headers, version 3 UTF-8; the fields we read are ASCII either way.
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
 
@@ -257,18 +287,19 @@ export function parseNpy(bytes: Uint8Array, file: string): Matrix {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new InputError(file, 'header', `cannot read descr, fortran_order and shape from ${JSON.stringify(header.trim())}`);
+    const shown = header.trim().slice(0, 120);
+    throw new InputError(file, 'header', `cannot read descr, fortran_order and shape from ${JSON.stringify(shown)}`);
   }
 
   const order = descr[0];
   const kind = '<>|='.includes(order) ? descr.slice(1) : descr;
-  const dtype = DTYPES[kind];
-  if (!dtype) throw new InputError(file, 'header', `unsupported dtype "${descr}" (expected float32/64, (u)int8-64 or bool)`);
+  const dtype = Object.hasOwn(DTYPES, kind) ? DTYPES[kind] : undefined;
+  if (!dtype) throw new InputError(file, 'header', `unsupported dtype ${JSON.stringify(descr)} (expected float32/64, (u)int8-64 or bool)`);
   const [size, read] = dtype;
   if (order === '>' && size > 1) throw new InputError(file, 'header', `big-endian dtype "${descr}" is not supported`);
 
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  if (shape.length < 1 || shape.length > 2 || shape.some((n) => !Number.isInteger(n) || n < 0)) {
+  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (/^\d+L?$/.test(s) ? parseInt(s, 10) : NaN));
+  if (shape.length < 1 || shape.length > 2 || shape.some((n) => !Number.isSafeInteger(n))) {
     throw new InputError(file, 'header', `shape (${shapeText}) is not 1-D or 2-D`);
   }
   const rows = shape[0];
@@ -276,17 +307,23 @@ export function parseNpy(bytes: Uint8Array, file: string): Matrix {
   if (rows === 0 || cols === 0) throw new InputError(file, 'header', `shape (${shapeText}) holds no data`);
 
   const need = rows * cols * size;
-  const have = bytes.length - dataStart;
+  const have = fileLength - dataStart;
   if (have !== need) {
     throw new InputError(file, 'data', `header shape (${shapeText}) of ${descr} needs ${need} bytes, file has ${have}` +
       (have < need ? ' (truncated)' : ''));
   }
+  return { descr, itemSize: size, read, fortran: fortran === 'True', rows, cols, dataStart, shapeText };
+}
 
+/** A 1-D array (read as one column) or a 2-D array, in C or Fortran order. */
+export function parseNpy(bytes: Uint8Array, file: string): Matrix {
+  const h = parseNpyHeader(bytes, bytes.length, file);
+  const { rows, cols, itemSize: size, read, dataStart } = h;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(rows * cols);
-  const isFortran = fortran === 'True';
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      const k = isFortran ? j * rows + i : i * cols + j;
+      const k = h.fortran ? j * rows + i : i * cols + j;
       const v = read(view, dataStart + k * size);
       if (!Number.isFinite(v)) throw new InputError(file, `row ${i + 1}, column ${j + 1}`, `${v} is not a finite number`);
       data[i * cols + j] = v;

@@ -27,20 +27,44 @@ export function labelsFromMatrix(m: Matrix, file: string): Int32Array {
   return labelsFromColumn(m, 0, file);
 }
 
-/** A dataset table: the last column is the label, the others are inputs; nClasses = max label + 1. */
-export function datasetFromTable(m: Matrix, name: string, file: string): Dataset {
+/**
+ * Which column of m holds the labels: `spec` is a header name, a 0-based index, or undefined /
+ * 'last' for the last column. A name wins over an index when the header has a field of that text.
+ */
+export function labelColumnIndex(m: Matrix, file: string, spec?: string): number {
+  if (spec === undefined || spec === 'last') return m.cols - 1;
+  const named: number[] = [];
+  m.header?.forEach((h, j) => { if (h === spec) named.push(j); });
+  if (named.length > 1) throw new InputError(file, 'header', `--label-column "${spec}" names ${named.length} columns (0-based ${named.join(', ')})`);
+  if (named.length === 1) return named[0];
+  if (/^\d+$/.test(spec)) {
+    const j = Number(spec);
+    if (j >= m.cols) throw new InputError(file, '', `--label-column ${spec} is past the last column (the file has ${m.cols} columns, 0..${m.cols - 1})`);
+    return j;
+  }
+  throw new InputError(file, 'header', m.header
+    ? `--label-column "${spec}" is not a column name (${m.header.map((h) => JSON.stringify(h)).join(', ')}) nor a 0-based index`
+    : `--label-column "${spec}" is not a 0-based column index, and the file has no header row to name columns`);
+}
+
+/** A dataset table: one label column (the last unless `labelColumn` says otherwise), the others are
+ *  inputs in their order; nClasses = max label + 1. */
+export function datasetFromTable(m: Matrix, name: string, file: string, labelColumn?: string): Dataset {
   if (m.cols < 2) throw new InputError(file, '', `a dataset needs input columns and a label column, found ${m.cols} column`);
   const nInputs = m.cols - 1;
-  const y = labelsFromColumn(m, nInputs, file);
+  const lc = labelColumnIndex(m, file, labelColumn);
+  const y = labelsFromColumn(m, lc, file);
   const X = new Float32Array(m.rows * nInputs);
   for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < nInputs; j++) {
+    for (let j = 0, k = 0; j < m.cols; j++) {
+      if (j === lc) continue;
       const v = m.data[i * m.cols + j];
-      X[i * nInputs + j] = v;
+      X[i * nInputs + k] = v;
       // The networks run in float32: a value beyond its range would silently become Infinity.
-      if (!Number.isFinite(X[i * nInputs + j])) {
+      if (!Number.isFinite(X[i * nInputs + k])) {
         throw new InputError(file, `data row ${i + 1}, column ${j + 1}`, `${v} is out of float32 range`);
       }
+      k++;
     }
   }
   let maxLabel = 0;

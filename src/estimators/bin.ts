@@ -1,28 +1,47 @@
 // `bin`: the paper's estimator. Bin every unit, count distinct patterns; with distinct, uniform x,
 // I(X;T) = H(T) and I(T;Y) = H(T) - sum_y p(y) H(T|Y=y) (PAPER.md 3).
+// Range modes of edges binning: `fixed` uses lo, hi as given (the reference code, which clips
+// ReLU layers into [-1, 1]); `observed` uses each layer's min and max at that epoch; `running-max`
+// the layer's min and max over all epochs measured so far (state of this network's instance).
 import { BIN_MODE } from '../engine/engine.js';
-import type { Binning } from '../config.js';
+import type { Binning, BinRangeMode } from '../config.js';
 import type { EstimatorFactory, PlanePoint } from './estimator.js';
 
-export function binSettings(b: Binning): string {
-  return b.kind === 'edges'
-    ? `${b.bins} edges linspace(${b.lo}, ${b.hi}) (${b.bins - 1} bins + the >= ${b.hi} cell)`
-    : `bin width ${b.width}: floor(v / ${b.width})`;
+export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): string {
+  if (b.kind === 'width') return `bin width ${b.width}: floor(v / ${b.width})`;
+  const cells = `${b.bins - 1} bins + the >= hi cell`;
+  if (rangeMode === 'observed') return `${b.bins} edges linspace(lo, hi), lo/hi = the layer's min/max at each epoch (${cells})`;
+  if (rangeMode === 'running-max') return `${b.bins} edges linspace(lo, hi), lo/hi = the layer's running min/max over the epochs so far (${cells})`;
+  return `${b.bins} edges linspace(${b.lo}, ${b.hi}) (${b.bins - 1} bins + the >= ${b.hi} cell)`;
 }
+
+interface RangeExports { act_range(act: number, nUnits: number, N: number, B: number, out: number): void }
 
 export const bin: EstimatorFactory = (config, engine, sizes) => {
   const e = engine.exports;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
   const out = engine.alloc(8 * 3);
+  const rangeOut = engine.alloc(8);
   const b = config.binning;
+  const rangeMode: BinRangeMode = b.kind === 'edges' ? config.binRangeMode ?? 'fixed' : 'fixed';
   const [mode, p1, p2, nbins] = b.kind === 'edges' ? [BIN_MODE.edges, b.lo, b.hi, b.bins] : [BIN_MODE.width, b.width, 0, 0];
+  const runLo: number[] = [], runHi: number[] = []; // running-max: per layer of this network
   return {
     name: 'bin',
-    settings: binSettings(b),
+    settings: binSettings(b, rangeMode),
     measure(input) {
       const points: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
-        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, mode, p1, p2, nbins, out);
+        let lo = p1, hi = p2;
+        if (rangeMode !== 'fixed') {
+          (e as unknown as RangeExports).act_range(input.act[l], input.width[l], input.n, input.stride, rangeOut);
+          [lo, hi] = engine.f32(rangeOut, 2);
+          if (rangeMode === 'running-max') {
+            runLo[l] = lo = Math.min(lo, runLo[l] ?? lo);
+            runHi[l] = hi = Math.max(hi, runHi[l] ?? hi);
+          }
+        }
+        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, mode, lo, hi, nbins, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
         points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
       }

@@ -30,4 +30,5 @@ export interface Estimator {
 }
 
 /** Allocates its scratch once (per network) for at most maxRows rows of at most maxWidth units. */
-export type EstimatorFactory = (config: ExperimentConfig, engine: Engine, sizes: { maxRows: number; maxWidth: number; nClasses: number }) => Estimator;
+/** `seed` is the network's seed (config.seed + repeat), for estimators that subsample rows. */
+export type EstimatorFactory = (config: ExperimentConfig, engine: Engine, sizes: { maxRows: number; maxWidth: number; nClasses: number; seed?: number }) => Estimator;

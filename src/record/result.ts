@@ -3,7 +3,11 @@ import type { ExperimentConfig } from '../config.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelEntropy } from '../data/dataset.js';
 import { trainCount } from '../train/split.js';
+import { duplicatesNote, findDuplicates } from '../data/duplicates.js';
 import type { InfoplaneResult, RunRecord, Series } from './schema.js';
+import { DEFAULTS } from '../config.js';
+import { phasesOf } from './phases.js';
+import { boundForConfig, boundGaps } from './bound-gap.js';
 
 /** Element-wise mean over the finite values (a diverged run contributes until it stopped). */
 function meanOf(rows: number[][]): number[] {
@@ -41,12 +45,26 @@ export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRe
     dataset: {
       name: data.name, nRows: data.nRows, nInputs: data.nInputs, nClasses: data.nClasses,
       nTrain, nTest: data.nRows - nTrain, hY: labelEntropy(data.y, data.nClasses), log2N: Math.log2(data.nRows),
+      ...duplicateInfo(data),
     },
     layers: widths.map((width, l) => ({
       name: l === widths.length - 1 ? 'output' : `L${l + 1}`, width,
       activation: l === widths.length - 1 ? 'softmax' : config.activation,
     })),
-    ...averageRuns(runs),
-    runs,
+    ...withPhasesAndBound(config, data, averageRuns(runs)),
+    runs: runs.map((r) => ({ ...r, phases: phasesOf(r, config.compressionThreshold ?? DEFAULTS.compressionThreshold) })),
   };
+}
+
+/** The averaged series plus `phases` and, with config.bound, `bound` and `boundGap`. */
+function withPhasesAndBound(config: ExperimentConfig, data: Dataset, avg: Series) {
+  const phases = phasesOf(avg, config.compressionThreshold ?? DEFAULTS.compressionThreshold);
+  const bound = boundForConfig(config, data);
+  return bound ? { ...avg, phases, bound, boundGap: boundGaps(bound.points, avg.mi) } : { ...avg, phases };
+}
+
+/** dataset.duplicateRows / hX / note (data/duplicates.ts); counted here if the loader did not. */
+function duplicateInfo(data: Dataset): { duplicateRows: number; hX: number; note: string } {
+  const d = data.duplicates ?? findDuplicates(data.X, data.nRows, data.nInputs);
+  return { duplicateRows: d.duplicateRows, hX: d.hX, note: duplicatesNote(d, data.nRows) };
 }

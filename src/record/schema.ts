@@ -1,5 +1,7 @@
 // The shape of DIR/infoplane.json: the plot data of one `infoplane run`.
 import type { ExperimentConfig } from '../config.js';
+import type { IBPoint } from '../bound/ib.js';
+import type { LabelModel } from '../bound/labels.js';
 
 export interface LayerInfo { name: string; width: number; activation: string }
 
@@ -12,6 +14,12 @@ export interface DatasetInfo {
   hY: number;
   /** log2 of the number of rows: the I(X;T) axis bound. */
   log2N: number;
+  /** Input rows that repeat an earlier row (0: every x distinct, I(X;T) = H(T)). */
+  duplicateRows?: number;
+  /** H(X) in bits of the empirical input distribution: the I(X;T) bound (log2N without duplicates). */
+  hX?: number;
+  /** Which formula I(X;T) used, in words (data/duplicates.ts). */
+  note?: string;
 }
 
 /** The per-epoch series of one network (or their average over repeats). */
@@ -26,7 +34,24 @@ export interface Series {
 export interface RunRecord extends Series {
   repeat: number; seed: number; status: 'ok' | 'diverged';
   divergedAt?: number;
+  /** This network's phases (record/phases.ts), filled in by buildResult. */
+  phases?: Phases;
 }
+
+// ---- phases and the IB bound (record/phases.ts, record/bound-gap.ts, bound/) ----
+/** Compression of one layer's I(X;T): peak = max (bits), amount = peak - final (bits),
+ *  onset = the logged epoch of the peak if amount > threshold, else null. */
+export interface CompressionPhase { onset: number | null; peak: number | null; amount: number | null }
+export interface Phases {
+  /** config.compressionThreshold, bits. */
+  threshold: number;
+  /** [layer]: first logged epoch from which gradMean / gradStd stays below 1 (drift -> diffusion), or null. */
+  snrTransition: (number | null)[];
+  /** {estimator: [layer]}. */
+  compression: Record<string, CompressionPhase[]>;
+}
+/** The IB bound of the run's dataset (bound/): concave, non-decreasing points in bits. */
+export interface BoundRecord { points: IBPoint[]; labelModel: LabelModel }
 
 export interface InfoplaneResult extends Series {
   format: 'infoplane/1';
@@ -34,6 +59,11 @@ export interface InfoplaneResult extends Series {
   dataset: DatasetInfo;
   layers: LayerInfo[];
   runs: RunRecord[];
+  /** Phases of the averaged series (always present in new results). */
+  phases?: Phases;
+  /** With config.bound: the bound, and per estimator [layer][k] the bound at the layer's I(X;T) minus its I(T;Y). */
+  bound?: BoundRecord;
+  boundGap?: Record<string, number[][]>;
 }
 
 /** DIR/timing.json: kept apart so that infoplane.json depends only on the config and seeds. */

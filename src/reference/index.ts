@@ -11,3 +11,5 @@ export * from './rng.js';
 export * from './mi.js';
 export * from './mlp.js';
 export * from './train.js';
+export * from './adaptive.js';
+export * from './kde.js';

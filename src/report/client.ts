@@ -1,6 +1,7 @@
 // Browser-side part of the report: plain JS (run as-is, no build step) and the page's CSS.
 // It reads the result from <script id="infoplane-data"> and draws the plots with the inlined uPlot.
-// Written with String.raw, so no backticks or dollar-brace sequences may appear in it.
+// Written with String.raw, so no backticks or dollar-brace sequences may appear in it (CLIENT_JS
+// splices PLANE_HELPERS_JS in with the one dollar-brace it has).
 
 export const REPORT_CSS = String.raw`
 body { font: 14px/1.4 system-ui, sans-serif; color: #222; margin: 16px 24px; max-width: 1200px; }
@@ -23,36 +24,16 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 .hover { font: 12px ui-monospace, monospace; color: #444; min-height: 1.4em; }
 .note { color: #888; font-style: italic; }
 .u-title { font-size: 14px; }
+.scrub { position: sticky; top: 0; z-index: 5; display: flex; align-items: center; gap: 10px; margin: 18px 0 0;
+  padding: 6px 10px; background: #f4f4f4; border: 1px solid #ddd; border-radius: 4px; }
+.scrub input { flex: 1; max-width: 640px; }
+.scrub button { min-width: 84px; }
+.scrub .epoch { font: 12px ui-monospace, monospace; color: #444; min-width: 220px; }
 `;
 
-export const CLIENT_JS = String.raw`(function () {
-'use strict';
-// Non-finite numbers are stored as {"$nf": "NaN"} (see encodeResultJson).
-var R = JSON.parse(document.getElementById('infoplane-data').textContent, function (k, v) {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.$nf === 'string' &&
-    Object.keys(v).length === 1 ? Number(v.$nf) : v;
-});
-var E = R.epochs || [];
-var nK = E.length;
-var LAYERS = R.layers || [];
-var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-
-function fin(v) { return typeof v === 'number' && isFinite(v); }
-function num(v) { return fin(v) ? v : null; }
-function posNum(v) { return fin(v) && v > 0 ? v : null; }
-// Row l of a [layer][k] array, always nK long, with null for anything missing or non-finite.
-function row(a, l, f) {
-  var r = (a && a[l]) || [], out = new Array(nK);
-  for (var k = 0; k < nK; k++) out[k] = (f || num)(r[k]);
-  return out;
-}
-function layerName(l) { return LAYERS[l] ? String(LAYERS[l].name) : 'layer ' + (l + 1); }
-function layerLabel(l) {
-  var L = LAYERS[l];
-  return L ? L.name + ' (' + L.width + ', ' + L.activation + ')' : 'layer ' + (l + 1);
-}
-function fmt(v, d) { return fin(v) ? v.toFixed(d) : String(v); }
-
+// Drawing helpers shared by the report and the web app (web/plot.ts evaluates this text and takes
+// cmap, marker and niceTicks from it). Plain JS, same String.raw rules as CLIENT_JS.
+export const PLANE_HELPERS_JS = String.raw`
 // Viridis, 9 anchors with linear interpolation.
 var VIR = [[68,1,84],[71,44,122],[59,81,139],[44,113,142],[33,144,141],[39,173,129],[92,200,99],[170,220,50],[253,231,37]];
 function cmap(t) {
@@ -60,12 +41,6 @@ function cmap(t) {
   var i = Math.min(VIR.length - 2, Math.floor(t)), f = t - i, a = VIR[i], b = VIR[i + 1];
   return 'rgb(' + [0, 1, 2].map(function (j) { return Math.round(a[j] + f * (b[j] - a[j])); }).join(',') + ')';
 }
-// Logged epochs are log-spaced, so colour by log(epoch + 1).
-var maxE = 0;
-E.forEach(function (e) { if (fin(e) && e > maxE) maxE = e; });
-var logMax = Math.log(maxE + 1);
-function tOf(e) { return logMax > 0 && fin(e) ? Math.log(Math.max(e, 0) + 1) / logMax : 1; }
-var ECOL = E.map(function (e) { return cmap(tOf(e)); });
 
 // Marker shapes, as unit-radius vertex lists (null = circle), chosen to stay distinct when small.
 function ngon(n, rot, inner) {
@@ -96,6 +71,45 @@ function niceTicks(lo, hi) {
   for (var p = 1; p <= hi * 10; p *= 10) [1, 2, 5].forEach(function (m) { var v = m * p; if (v >= lo && v <= hi) out.push(v); });
   return out;
 }
+`;
+
+export const CLIENT_JS = String.raw`(function () {
+'use strict';
+// Non-finite numbers are stored as {"$nf": "NaN"} (see encodeResultJson).
+var R = JSON.parse(document.getElementById('infoplane-data').textContent, function (k, v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.$nf === 'string' &&
+    Object.keys(v).length === 1 ? Number(v.$nf) : v;
+});
+var E = R.epochs || [];
+var nK = E.length;
+var LAYERS = R.layers || [];
+var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+
+function fin(v) { return typeof v === 'number' && isFinite(v); }
+function num(v) { return fin(v) ? v : null; }
+function posNum(v) { return fin(v) && v > 0 ? v : null; }
+// Row l of a [layer][k] array, always nK long, with null for anything missing or non-finite.
+function row(a, l, f) {
+  var r = (a && a[l]) || [], out = new Array(nK);
+  for (var k = 0; k < nK; k++) out[k] = (f || num)(r[k]);
+  return out;
+}
+function layerName(l) { return LAYERS[l] ? String(LAYERS[l].name) : 'layer ' + (l + 1); }
+function layerLabel(l) {
+  var L = LAYERS[l];
+  return L ? L.name + ' (' + L.width + ', ' + L.activation + ')' : 'layer ' + (l + 1);
+}
+function fmt(v, d) { return fin(v) ? v.toFixed(d) : String(v); }
+
+${PLANE_HELPERS_JS}
+// Logged epochs are log-spaced, so colour by log(epoch + 1).
+var maxE = 0;
+E.forEach(function (e) { if (fin(e) && e > maxE) maxE = e; });
+var logMax = Math.log(maxE + 1);
+function tOf(e) { return logMax > 0 && fin(e) ? Math.log(Math.max(e, 0) + 1) / logMax : 1; }
+var ECOL = E.map(function (e) { return cmap(tOf(e)); });
+// Epoch slider (scrub() below): the planes draw logged epochs 0..shownK; plots redraw via onScrub.
+var shownK = nK - 1, onScrub = [], drawnPoints = [];
 
 function note(el, text) { var p = document.createElement('p'); p.className = 'note'; p.textContent = text; el.appendChild(p); }
 
@@ -148,7 +162,7 @@ function plane(fig, key) {
     }
     // One thin polyline per logged epoch through its layers (broken at missing points).
     ctx.globalAlpha = alpha; ctx.lineWidth = pr;
-    for (k = 0; k < nK; k++) {
+    for (k = 0; k <= shownK; k++) {
       ctx.strokeStyle = ECOL[k]; ctx.beginPath();
       var open = false;
       for (l = 0; l < nL; l++) {
@@ -162,12 +176,15 @@ function plane(fig, key) {
     }
     // Thin dark outlines separate the markers; with thousands of epochs they would turn black.
     ctx.globalAlpha = 1; ctx.lineWidth = 0.6 * pr; ctx.strokeStyle = 'rgba(0,0,0,0.5)';
-    for (k = 0; k < nK; k++) {
+    var drawn = [];
+    for (l = 0; l < nL; l++) drawn.push(0);
+    for (k = 0; k <= shownK; k++) {
       ctx.fillStyle = ECOL[k]; ctx.beginPath();
-      for (l = 0; l < nL; l++) if (vis[l] && P[l][k]) marker(ctx, l, P[l][k][0], P[l][k][1], r * pr);
+      for (l = 0; l < nL; l++) if (vis[l] && P[l][k]) { marker(ctx, l, P[l][k][0], P[l][k][1], r * pr); drawn[l]++; }
       ctx.fill(); if (nK <= 1500) ctx.stroke();
     }
     ctx.restore();
+    drawnPoints[fig.getAttribute('data-i')] = drawn;
     return null;
   }
 
@@ -200,7 +217,7 @@ function plane(fig, key) {
     if (cx >= 0 && cy >= 0) {
       for (var l = 0; l < nL; l++) {
         if (!vis[l] || !pos[l]) continue;
-        for (var k = 0; k < nK; k++) {
+        for (var k = 0; k <= shownK; k++) {
           var p = pos[l][k];
           if (!p) continue;
           // pos holds canvas px relative to the canvas; the cursor is CSS px relative to the plot area.
@@ -228,8 +245,9 @@ function plane(fig, key) {
     },
     axes: [{ label: 'I(X;T)  [bits]' }, { label: 'I(T;Y)  [bits]' }],
     series: series,
-    hooks: { draw: [colorBar], setCursor: [hover] },
+    hooks: { drawClear: [boundCurve], draw: [colorBar], setCursor: [hover] },
   }, data, plotEl);
+  onScrub.push(function () { u.redraw(); });
   // uPlot's double-click only resets x in mode 2; reset y too.
   u.over.addEventListener('dblclick', function () { u.setScale('y', { min: y0, max: y1 }); });
 
@@ -261,13 +279,60 @@ function linePlot(el, yLabel, yLog, rows, labels, strokes, dashes, width, height
   });
   var yScale = yLog ? { distr: 3 } : {};
   if (yRange) yScale.range = yRange;
-  new uPlot({
+  var lp = new uPlot({
     width: width, height: height,
     scales: { x: { time: false, distr: 3 }, y: yScale },
     axes: [{ label: 'epoch + 1  (log scale; epoch 0 = initial weights)' }, { label: yLabel }],
     series: series,
+    hooks: { draw: [epochMark] },
   }, [xs].concat(rows), el);
+  onScrub.push(function () { lp.redraw(false); });
+  return lp;
 }
+
+// A vertical line at the slider's epoch while it is not at the end.
+function epochMark(u) {
+  if (shownK >= nK - 1) return;
+  var ctx = u.ctx, b = u.bbox, x = u.valToPos(E[shownK] + 1, 'x', true);
+  ctx.save(); ctx.strokeStyle = 'rgba(0,0,0,0.45)'; ctx.lineWidth = uPlot.pxRatio;
+  ctx.beginPath(); ctx.moveTo(x, b.top); ctx.lineTo(x, b.top + b.height); ctx.stroke(); ctx.restore();
+}
+
+// ---- epoch slider and play button: the plane up to a chosen epoch (the reference code's video) ----
+function scrub() {
+  var bar = document.querySelector('.scrub');
+  if (!bar) return;
+  if (nK < 2) { bar.style.display = 'none'; return; }
+  var range = bar.querySelector('input'), btn = bar.querySelector('button'), lab = bar.querySelector('.epoch');
+  var timer = 0, msPerPoint = Math.max(16, 8000 / nK);  // a whole run plays in about 8 s
+  range.min = '0'; range.max = String(nK - 1);
+  function show(k) {
+    shownK = Math.max(0, Math.min(nK - 1, k));
+    range.value = String(shownK);
+    lab.textContent = 'epoch ' + E[shownK] + '  (' + (shownK + 1) + ' of ' + nK + ' logged)';
+    onScrub.forEach(function (f) { f(); });
+  }
+  function stop() { if (timer) cancelAnimationFrame(timer); timer = 0; btn.textContent = '\u25b6 Play'; }
+  range.addEventListener('input', function () { stop(); show(Number(range.value)); });
+  btn.addEventListener('click', function () {
+    if (timer) { stop(); return; }
+    var k0 = shownK >= nK - 1 ? 0 : shownK, t0 = performance.now();
+    btn.textContent = '\u275a\u275a Pause';
+    function step(t) {
+      var k = k0 + Math.floor((t - t0) / msPerPoint);
+      if (k !== shownK) show(k);
+      if (shownK >= nK - 1) { stop(); return; }
+      timer = requestAnimationFrame(step);
+    }
+    show(k0);
+    timer = requestAnimationFrame(step);
+  });
+  show(nK - 1);
+}
+scrub();
+// Read-only view for tests: what the slider shows and how many points each plane drew per layer.
+window.__infoplane = { state: { get nK() { return nK; }, get shownK() { return shownK; },
+  get epoch() { return E[shownK]; }, get drawnPoints() { return drawnPoints.map(function (d) { return (d || []).slice(); }); } } };
 
 var figs = document.querySelectorAll('figure.plane');
 Object.keys(R.mi || {}).forEach(function (key, i) { if (figs[i]) plane(figs[i], key); });
@@ -279,7 +344,7 @@ for (var l = 0; l < nG; l++) {
   gStroke.push(PALETTE[l % PALETTE.length], PALETTE[l % PALETTE.length]);
   gDash.push(null, [6, 4]);
 }
-linePlot(document.querySelector('figure.grad .plot'), 'gradient norm  (log scale)', true,
+var gradPlot = linePlot(document.querySelector('figure.grad .plot'), 'gradient norm  (log scale)', true,
   gRows, gLab, gStroke, gDash, 900, 400);
 linePlot(document.querySelector('figure.loss .plot'), 'loss  (log scale)', true,
   [row([R.trainLoss], 0, posNum), row([R.testLoss], 0, posNum)],
@@ -287,5 +352,47 @@ linePlot(document.querySelector('figure.loss .plot'), 'loss  (log scale)', true,
 linePlot(document.querySelector('figure.acc .plot'), 'accuracy', false,
   [row([R.trainAcc], 0), row([R.testAcc], 0)], ['train', 'test'], ['#1f77b4', '#d62728'], [null, null], 440, 300,
   function (u, lo, hi) { return [Math.max(0, Math.floor((lo == null ? 0 : lo) * 10) / 10), 1]; });
+
+// ---- IB bound and phases (R.bound, R.phases; record/bound-gap.ts, record/phases.ts) ----
+// The bound as a curve under every plane's points (a drawClear hook of plane()).
+function boundCurve(u) {
+  var P = R.bound && R.bound.points;
+  if (!P || P.length < 2) return;
+  var ctx = u.ctx, pr = uPlot.pxRatio, b = u.bbox, i;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(b.left, b.top, b.width, b.height); ctx.clip();
+  ctx.strokeStyle = 'rgba(200,30,30,0.75)'; ctx.lineWidth = 2 * pr; ctx.beginPath();
+  for (i = 0; i < P.length; i++) {
+    var x = u.valToPos(P[i].ixt, 'x', true), y = u.valToPos(P[i].ity, 'y', true);
+    if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+  }
+  ctx.stroke();
+  // label to the right of the curve where it reaches half its height (clear of the layers, which sit to its right)
+  var half = P[P.length - 1].ity / 2;
+  for (i = 1; i < P.length && P[i].ity < half; i++);
+  if (i < P.length) {
+    var a = P[i - 1], c = P[i], f = c.ity > a.ity ? (half - a.ity) / (c.ity - a.ity) : 0;
+    ctx.fillStyle = 'rgb(180,30,30)'; ctx.font = 11 * pr + 'px sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+    ctx.fillText('IB bound' + (R.bound.labelModel && R.bound.labelModel.kind === 'noisy' ? ' (noisy labels)' : ''),
+      u.valToPos(a.ixt + f * (c.ixt - a.ixt), 'x', true) + 6 * pr, u.valToPos(half, 'y', true));
+  }
+  ctx.restore();
+}
+// Each layer's drift-to-diffusion epoch as a vertical dotted line on the gradient plot.
+if (gradPlot && R.phases && R.phases.snrTransition) {
+  gradPlot.hooks.draw = (gradPlot.hooks.draw || []).concat([function (u) {
+    var ctx = u.ctx, pr = uPlot.pxRatio, b = u.bbox;
+    ctx.save(); ctx.lineWidth = 1.5 * pr; ctx.setLineDash([2 * pr, 3 * pr]);
+    ctx.font = 10 * pr + 'px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    R.phases.snrTransition.forEach(function (e, l) {
+      if (!fin(e)) return;
+      var x = u.valToPos(e + 1, 'x', true), c = PALETTE[l % PALETTE.length];
+      ctx.strokeStyle = c; ctx.beginPath(); ctx.moveTo(x, b.top); ctx.lineTo(x, b.top + b.height); ctx.stroke();
+      ctx.fillStyle = c; ctx.fillText(layerName(l), x, b.top + 2 * pr + 11 * pr * (l % 3));
+    });
+    ctx.restore();
+  }]);
+  gradPlot.redraw(false);
+}
 })();
 `;

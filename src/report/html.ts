@@ -73,6 +73,57 @@ function runsSummary(result: InfoplaneResult): string {
   return s;
 }
 
+/** The epoch slider and play button (client.ts scrub() wires them up). */
+function scrubBar(): string {
+  return '<div class="scrub"><button type="button">\u25b6 Play</button>' +
+    '<input type="range" min="0" max="0" value="0" aria-label="logged epoch shown"><span class="epoch"></span></div>';
+}
+
+// ---- phases and the IB bound (record/phases.ts, record/bound-gap.ts): static tables ----
+const fmtEpoch = (e: number | null | undefined) => (e === null || e === undefined ? '\u2013' : String(e));
+
+/** Per layer: the SNR transition, and per estimator the compression onset, amount and their difference. */
+function phasesSection(result: InfoplaneResult): string {
+  const ph = result.phases;
+  if (!ph) return '';
+  const ests = Object.keys(ph.compression ?? {});
+  const head = '<tr><th>layer</th><th>SNR &lt; 1 from epoch</th>' + ests.map((e) =>
+    `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th><th>onset \u2212 SNR epoch</th>`).join('') + '</tr>';
+  const rows = (result.layers ?? []).map((layer, l) => {
+    const snr = ph.snrTransition[l] ?? null;
+    return `<tr><td>${escapeHtml(layer.name)}</td><td>${fmtEpoch(snr)}</td>` + ests.map((e) => {
+      const c = ph.compression[e][l];
+      const diff = c && c.onset !== null && snr !== null ? String(c.onset - snr) : '\u2013';
+      return `<td>${fmtEpoch(c?.onset)}</td><td>${c && c.amount !== null ? fmtFixed(c.amount, 3) : '\u2013'}</td><td>${diff}</td>`;
+    }).join('') + '</tr>';
+  }).join('');
+  return `<section class="phases"><h2>Phases</h2><table class="layers">${head}${rows}</table>
+<p class="note">Gradient SNR = norm of the mean / std over the mini-batches (averaged series): the first logged epoch from which it stays below 1
+(drift to diffusion; also marked on the gradient plot). Compression onset: the logged epoch of maximal I(X;T) if I(X;T) then ends more than
+${escapeHtml(ph.threshold)} bits lower; compressed = maximum minus final. The paper claims the two epochs coincide.</p></section>`;
+}
+
+/** Per layer and estimator: the bound at the layer's final I(X;T) minus its I(T;Y). */
+function boundSection(result: InfoplaneResult): string {
+  const gaps = result.boundGap, bound = result.bound;
+  if (!gaps || !bound) return '';
+  const ests = Object.keys(gaps);
+  const epochs = result.epochs ?? [];
+  const lastFinite = (row: number[]) => { for (let k = row.length - 1; k >= 0; k--) if (Number.isFinite(row[k])) return k; return -1; };
+  const rows = (result.layers ?? []).map((layer, l) => `<tr><td>${escapeHtml(layer.name)}</td>` + ests.map((e) => {
+    const row = gaps[e][l] ?? [], k = lastFinite(row);
+    return k < 0 ? '<td>\u2013</td>' : `<td>${fmtFixed(row[k], 4)}${k === epochs.length - 1 ? '' : ` (epoch ${epochs[k]})`}</td>`;
+  }).join('') + '</tr>').join('');
+  const lm = bound.labelModel;
+  const labels = lm.kind === 'noisy'
+    ? `noisy labels p(y=1|x) = sigmoid(${lm.gamma} (n + |S| \u2212 ${lm.theta})); the layers' I(T;Y) uses the data's own labels`
+    : 'the data\'s own labels';
+  return `<section class="bound"><h2>Distance to the IB bound at epoch ${escapeHtml(epochs[epochs.length - 1] ?? '')}</h2>
+<table class="layers"><tr><th>layer</th>${ests.map((e) => `<th>${escapeHtml(e)} (bits)</th>`).join('')}</tr>${rows}</table>
+<p class="note">The bound's I(T;Y) at the layer's I(X;T) minus the layer's I(T;Y); 0 = on the bound. Bound (red curve on the planes):
+iterative IB by reverse annealing over beta, for ${escapeHtml(labels)}.</p></section>`;
+}
+
 export function renderReport(result: InfoplaneResult, assets: UplotAssets, timing?: Timing): string {
   const cfg = result.config as unknown as Record<string, unknown>;
   const ds = result.dataset;
@@ -88,6 +139,7 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
     ['train / test', `${ds.nTrain} / ${ds.nTest}`],
     ['H(Y)', `${fmtFixed(ds.hY, 5)} bits`],
     ['log2 N', `${fmtFixed(ds.log2N, 3)} bits`],
+    ...(ds.note ? [['I(X;T)', ds.note] as [string, string]] : []),
     ['logged epochs', epochs.length ? `${epochs.length} (${epochs[0]} to ${epochs[epochs.length - 1]})` : '0'],
     ['repeats', runsSummary(result)],
   ];
@@ -127,8 +179,10 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
 </div>
 </header>
 <main>
+${scrubBar()}
 ${planes || '<p class="note">No mutual-information estimates in this result.</p>'}
 <figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed)</figcaption><div class="plot"></div></figure>
+${phasesSection(result)}${boundSection(result)}
 <div class="pair">
 <figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>
 <figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>

@@ -3,7 +3,7 @@
 // size (the paper's 5/45/85% figure), depth (epochs to a stated training error: the paper's claim 4)
 // and activation (tanh vs ReLU, Saxe et al.). No Node imports.
 import type { SweepManifest, CellResult } from '../sweep/store.js';
-import { compressionByLayer, epochsToTrainError } from '../sweep/summary.js';
+import { epochsToTrainError } from '../sweep/summary.js';
 import { escapeHtml, escapeScript, type UplotAssets } from './html.js';
 
 /** The training error the depth panel counts epochs to. */
@@ -46,7 +46,7 @@ export function renderSweepReport(manifest: SweepManifest, cells: CellResult[], 
         trainAcc: r.trainAcc, testAcc: r.testAcc, repeats: r.runs.length,
         diverged: r.runs.filter((x) => x.status !== 'ok').length,
         epochsToTarget: epochsToTrainError(r, DEPTH_TARGET_ERROR),
-        compression: est ? compressionByLayer(r, est).map((x) => x.amount) : [],
+        compression: est ? (r.phases?.compression[est] ?? []).map((x) => x.amount) : [],
       };
     }),
   };

@@ -2,7 +2,8 @@
 // says, what was measured (numbers), and a verdict. No Node imports.
 import type { InfoplaneResult } from '../record/schema.js';
 import type { CellResult } from '../sweep/store.js';
-import { compressionByLayer, epochsToTrainError, finalValue } from '../sweep/summary.js';
+import { epochsToTrainError, finalValue } from '../sweep/summary.js';
+import { phasesOf } from '../record/phases.js';
 import type { StudyName } from './studies.js';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'depends on estimator';
@@ -16,24 +17,14 @@ export const CONVERGED_ERROR = 0.05;
 const f2 = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '-' : v.toFixed(2));
 const hidden = (r: InfoplaneResult) => r.layers.length - 1;
 
-/** First logged epoch from which gradient SNR = mean/std stays below 1 (drift -> diffusion), per layer. */
-export function snrTransitions(r: InfoplaneResult): (number | null)[] {
-  return r.gradMean.map((row, l) => {
-    let at: number | null = null;
-    for (let k = 0; k < row.length; k++) {
-      const snr = row[k] / r.gradStd[l][k];
-      if (!Number.isFinite(snr)) continue;
-      if (snr < 1) { if (at === null) at = r.epochs[k]; } else at = null;
-    }
-    return at;
-  });
-}
-
-/** Does each estimator see the hidden layers past the first two compress? */
-function compressing(r: InfoplaneResult, est: string): { layers: number; of: number; amounts: number[]; onsets: number[] } {
-  const c = compressionByLayer(r, est).slice(0, hidden(r));
+/** Per estimator: how many of the hidden layers past the first two compress (record/phases.ts). */
+function compressing(r: InfoplaneResult, est: string): { layers: number; of: number; amounts: number[]; onsets: (number | null)[] } {
+  const c = (r.phases ?? phasesOf(r, COMPRESSION_BITS)).compression[est]?.slice(0, hidden(r)) ?? [];
   const deep = c.slice(Math.min(2, c.length - 1));
-  return { layers: deep.filter((x) => x.amount > COMPRESSION_BITS).length, of: deep.length, amounts: c.map((x) => x.amount), onsets: c.map((x) => x.peakEpoch) };
+  return {
+    layers: deep.filter((x) => x.onset !== null).length, of: deep.length,
+    amounts: c.map((x) => x.amount ?? NaN), onsets: c.map((x) => x.onset),
+  };
 }
 
 export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Record<StudyName, string>): Claim[] {
@@ -45,29 +36,31 @@ export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Rec
     const per = ests.map((e) => ({ e, ...compressing(main, e) }));
     const yes = per.filter((p) => p.of > 0 && p.layers * 2 >= p.of);
     const binC = per.find((p) => p.e === 'bin') ?? per[0];
-    const onsetShare = binC ? Math.max(...binC.onsets.slice(2).filter(Number.isFinite)) / E : NaN;
+    const deepOnsets = (binC?.onsets.slice(2) ?? []).filter((o): o is number => o !== null);
+    const onsetShare = deepOnsets.length ? Math.max(...deepOnsets) / E : NaN;
     claims.push({
       id: 1, claim: 'Most epochs are spent compressing, after a short fitting phase',
       paper: 'I(X;T) of the deeper layers rises during a short fitting phase, then falls for most of training',
-      measured: per.map((p) => `${p.e}: I(X;T) falls by ${p.amounts.map(f2).join(' / ')} bits per hidden layer from its peak (peaks at epochs ${p.onsets.join(' / ')}); ` +
-        `${p.layers} of ${p.of} deeper layers compress by > ${COMPRESSION_BITS} bits`).join('; ') +
+      measured: per.map((p) => `${p.e}: I(X;T) falls by ${p.amounts.map(f2).join(' / ')} bits per hidden layer from its peak ` +
+        `(compression from epochs ${p.onsets.map((o) => o ?? '-').join(' / ')}); ${p.layers} of ${p.of} deeper layers compress by > ${COMPRESSION_BITS} bits`).join('; ') +
         `; the latest peak is at ${(onsetShare * 100).toFixed(0)}% of training (bin)`,
       verdict: yes.length === per.length && onsetShare < 0.5 ? 'reproduced' : yes.length === 0 ? 'not reproduced' : 'depends on estimator',
       figures: [links.main],
     });
-    const snr = snrTransitions(main);
+    const snr = (main.phases ?? phasesOf(main, COMPRESSION_BITS)).snrTransition;
     const onsets = binC ? binC.onsets : [];
-    const pairs = snr.slice(0, hidden(main)).map((t, l) => ({ t, o: onsets[l] })).filter((p) => p.t !== null && Number.isFinite(p.o) && p.o > 0);
-    const close = pairs.filter((p) => Math.abs(Math.log10((p.o + 1) / (p.t! + 1))) <= 0.5);
+    const pairs = snr.slice(0, hidden(main)).map((t, l) => ({ t, o: onsets[l] }))
+      .filter((p): p is { t: number; o: number } => p.t !== null && p.o !== null);
+    const close = pairs.filter((p) => Math.abs(Math.log10((p.o + 1) / (p.t + 1))) <= 0.5);
     claims.push({
       id: 2, claim: 'Compression starts when SGD switches from drift to diffusion',
       paper: 'the epoch where gradient mean falls below its std coincides with the start of compression',
       measured: `SNR < 1 from epoch ${snr.map((t) => (t === null ? 'never' : String(t))).join(' / ')} per layer; ` +
-        `I(X;T) peak (bin) at ${onsets.join(' / ')}; within a factor of 3 for ${close.length} of ${pairs.length} layers that cross`,
+        `compression (bin) from ${onsets.map((o) => o ?? 'none').join(' / ')}; within a factor of 3 for ${close.length} of ${pairs.length} layers that have both`,
       verdict: pairs.length > 0 && close.length * 2 > pairs.length ? 'reproduced' : 'not reproduced',
       figures: [links.main],
     });
-    const gaps = (main as unknown as { boundGap?: Record<string, number[][]> }).boundGap;
+    const gaps = main.boundGap;
     if (gaps && gaps.bin) {
       const final = gaps.bin.map(finalValue);
       const worst = Math.max(...final.slice(0, hidden(main)).filter(Number.isFinite));

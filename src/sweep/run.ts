@@ -6,6 +6,7 @@ import { manifestOf, openSweep, readRuns, writeRun } from './store.js';
 import { mergeSweeps, type MergeOutcome } from './merge.js';
 import { resolveDataset } from '../node/datasets.js';
 import { Interrupted, runJobs, type Job } from '../node/pool.js';
+import { checkBoundLabels } from '../cli/options.js';
 import type { Dataset } from '../data/dataset.js';
 
 export interface SweepRun { trained: number; networks: number; seconds: number; merged?: MergeOutcome }
@@ -15,7 +16,10 @@ export async function runSweep(spec: SweepSpec, out: string, opts: { threads: nu
   const { threads, shard } = opts;
   const cells = expandGrid(spec); // every value is checked here, before any work
   const datasets = new Map<string, Dataset>();
-  for (const c of cells) if (!datasets.has(c.config.dataset)) datasets.set(c.config.dataset, resolveDataset(c.config.dataset));
+  for (const c of cells) {
+    if (!datasets.has(c.config.dataset)) datasets.set(c.config.dataset, resolveDataset(c.config.dataset));
+    checkBoundLabels(c.config, datasets.get(c.config.dataset)!); // before any work, like `run`
+  }
   const manifest = manifestOf(spec, cells);
   openSweep(out, manifest, opts.resume);
 

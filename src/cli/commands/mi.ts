@@ -1,20 +1,41 @@
 // infoplane mi: I(X;T) and I(T;Y) of one activation matrix.
 import type { Command } from 'commander';
-import { configFromFlags } from '../options.js';
+import { configFromFlags, UsageError } from '../options.js';
+import { ESTIMATORS } from '../../estimators/index.js';
 import { InputError } from '../../data/errors.js';
 import { readLabels, readMatrix } from '../../data/files.js';
 import { Engine } from '../../engine/engine.js';
 import { loadWasmModule } from '../../engine/wasm-node.js';
 import { miOfMatrix } from '../../api.js';
 import type { Binning } from '../../config.js';
+import { posInt } from '../options.js';
+import { shouldStream, streamedBinnedMi } from '../../data/mi-stream.js';
+import { binSettings } from '../../estimators/bin.js';
 
-async function miCommand(flags: { activations: string; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string }): Promise<void> {
+async function miCommand(flags: { activations: string; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
+  binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string; chunkRows?: string }): Promise<void> {
+  if (flags.estimator !== undefined && !ESTIMATORS[flags.estimator]) throw new UsageError(`--estimator: "${flags.estimator}" is not one of ${Object.keys(ESTIMATORS).join(', ')}`);
+  const c = configFromFlags({ bins: flags.bins, binWidth: flags.binWidth, binRange: flags.binRange, estimators: flags.estimator,
+    binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples });
+  // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
+  const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
+  if (chunkRows !== undefined || shouldStream(flags.activations)) {
+    if (c.estimators[0] !== 'bin' || (c.binRangeMode !== undefined && c.binRangeMode !== 'fixed')) {
+      throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${flags.activations} is streamed)`);
+    }
+    const labels = readLabels(flags.labels);
+    const s = streamedBinnedMi(flags.activations, labels, flags.labels, c.binning as Binning, chunkRows);
+    process.stdout.write(JSON.stringify({ ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
+      settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }) + '\n');
+    return;
+  }
+  // --- end streaming
   const m = readMatrix(flags.activations);
   const labels = readLabels(flags.labels);
   if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${flags.activations} has ${m.rows} rows`);
-  const c = configFromFlags({ bins: flags.bins, binWidth: flags.binWidth, binRange: flags.binRange, estimators: flags.estimator });
   const engine = await Engine.create(loadWasmModule());
-  const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning });
+  const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
+    binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });
   process.stdout.write(JSON.stringify(r) + '\n');
 }
 
@@ -26,6 +47,11 @@ export function register(program: Command): void {
     .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')
     .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')
     .option('--bin-width <w>', 'bins of width w instead')
-    .option('--estimator <name>', 'estimator (default bin)')
+    .option('--estimator <name>', 'bin | adaptive | kde-upper | kde-lower (default bin)')
+    .option('--bin-range-mode <mode>', 'fixed (--bin-range) | observed (the matrix\'s min/max) (default fixed)')
+    .option('--adaptive-bins <n>', 'bins of --estimator adaptive (default 30)')
+    .option('--noise-variance <s2>', 'KDE noise variance, or auto: 1e-3 for <= 64 columns, else 1e-1 (default auto)')
+    .option('--kde-samples <n>', 'KDE on at most n rows (seeded subsample); 0 = all (default 4096)')
+    .option('--chunk-rows <n>', 'stream the activations file in chunks of n rows (automatic above 2^25 values)')
     .action(miCommand);
 }

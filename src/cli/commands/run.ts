@@ -3,19 +3,27 @@ import { Option, type Command } from 'commander';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { configFromFlags, posInt, UsageError, type RunFlags } from '../options.js';
-import { resolveDataset } from '../../node/datasets.js';
+import { checkBoundLabels, configFromFlags, LIMITS, UsageError, type RunFlags } from '../options.js';
+import { checkRunFits, resolveDataset } from '../../node/datasets.js';
 import { Interrupted, runRepeats } from '../../node/pool.js';
-import { writeFileAtomic } from '../../node/atomic.js';
+import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
 import { writeReport } from '../common.js';
 
+function threadCount(v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isInteger(x) || x < 1 || x > LIMITS.threads) throw new UsageError(`--threads: "${v}" is not a whole number in 1..${LIMITS.threads}`);
+  return x;
+}
+
 export async function runCommand(flags: RunFlags & { out: string; threads?: string }): Promise<void> {
   const config = configFromFlags(flags);
-  const threads = flags.threads !== undefined ? posInt('threads', flags.threads) : cpus().length;
-  const data = resolveDataset(config.dataset);
-  if (data.nRows < 2) throw new UsageError(`--dataset: ${config.dataset} has fewer than 2 rows`);
+  const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
+  const data = resolveDataset(config.dataset, { labelColumn: config.labelColumn });
+  checkRunFits(config, data);
+  checkBoundLabels(config, data);
+  prepareOutDir(flags.out);
   const total = config.repeats * config.epochs;
   const bar = new cliProgress.SingleBar({
     stream: process.stderr, hideCursor: true, etaBuffer: 50,
@@ -61,9 +69,10 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
 /** The options that describe an experiment (shared by `run` and `sweep`, whose values may be lists). */
 export function addRunOptions(command: Command): Command {
   return command
-    .option('--preset <name>', 'paper | idnns | saxe (explicit flags override)')
+    .option('--preset <name>', 'paper | idnns | saxe | mnist (explicit flags override)')
     .option('--name <text>', 'a name for the run (default: the preset name or "run")')
-    .option('--dataset <name|file>', 'ib12, or a CSV/JSON/.npy file whose last column is the label (default ib12)')
+    .option('--dataset <name|file>', 'ib12, mnist, or a CSV/JSON/.npy/.mat file (default ib12)')
+    .option('--label-column <name|index>', 'label column of a CSV/npy/JSON table: header name or 0-based index (default: last); variable of a .mat (default y)')
     .option('--layers <widths>', 'hidden widths; a softmax output is added (default 10,7,5,4,3)')
     .option('--activation <name>', 'tanh | relu | sigmoid | linear | softsign | softplus (default tanh)')
     .option('--optimizer <name>', 'sgd | momentum | adam (default adam)')
@@ -73,16 +82,24 @@ export function addRunOptions(command: Command): Command {
     .option('--epochs <n>', 'epochs (default 8000)')
     .option('--init <name>', 'weight std 1/sqrt(fan_in) (reference code) or fan_out (Saxe et al.) (default fan_in)')
     .option('--train-fraction <x>', 'fraction of rows used for training (default 0.8)')
-    .option('--split <kind>', 'random (seeded) | ordered (the reference code: first rows train) (default random)')
+    .option('--split <kind>', 'random (seeded) | ordered (the reference code: first rows train) | stratified (seeded, per class) (default random)')
     .addOption(new Option('--no-shuffle', 'keep a fixed batch order every epoch (the reference code)').default(undefined))
     .option('--mi-schedule <s>', 'log | saxe | all | every:K (default log)')
     .option('--mi-points <n>', 'points of the log schedule before de-duplication (default 400)')
     .option('--bins <n>', 'number of bin edges, linspace(lo, hi, n) (default 30, as the reference code)')
     .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')
     .option('--bin-width <w>', 'bins of width w: floor(v / w) (Saxe et al.)')
-    .option('--estimators <list>', 'comma-separated estimators (default bin)')
+    .option('--estimators <list>', 'comma-separated: bin, adaptive, kde-upper, kde-lower (default bin)')
+    .option('--bin-range-mode <mode>', 'range of the --bins edges per layer: fixed (--bin-range) | observed (min/max at each epoch) | running-max (min/max so far) (default fixed)')
+    .option('--adaptive-bins <n>', 'bins of the adaptive (EBAB) estimator (default 30)')
+    .option('--noise-variance <s2>', 'KDE noise variance, or auto: 1e-3 if the widest layer has <= 64 units, else 1e-1 (default auto)')
+    .option('--kde-samples <n>', 'KDE on at most n rows, a seeded subsample of larger datasets; 0 = all rows (default 4096)')
     .option('--repeats <n>', 'networks with seeds seed..seed+n-1, averaged (default 1)')
-    .option('--seed <n>', 'first seed (default 0)');
+    .option('--seed <n>', 'first seed (default 0)')
+    .option('--bound', 'compute the IB bound of the dataset, overlay it on the planes and store each layer\'s gap to it')
+    .option('--label-noise-gamma <g>', 'with --bound: bound for noisy labels p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data)')
+    .option('--label-noise-theta <t>', 'theta of the noisy label model (default 7.65, the ib12 threshold)')
+    .option('--compression-threshold <bits>', 'I(X;T) must fall this much from its peak to count as compression (default 0.1)');
 }
 
 export function register(program: Command): void {

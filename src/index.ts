@@ -1,0 +1,44 @@
+// The public entry of the `infoplane` package (Node and browsers alike: nothing on this import
+// graph may import node:* modules; test/browser-imports.test.ts checks it). The wasm core itself
+// is `infoplane/wasm`; turn it into an Engine with createEngine (bytes, URL or base64).
+//
+//   const engine = await createEngine(wasmUrlOrBytes);   // e.g. '/infoplane.wasm', or fs bytes in Node
+//   const session = new TrainingSession(engine, { ...DEFAULTS, epochs: 500 }, ib12());
+//   while (!session.done) session.advance(50);
+//   const result = buildResult(session.config, session.data, [session.snapshot()]);
+
+// The core
+export { Engine, ACTIVATION_CODE, OPTIMIZER_CODE, BIN_MODE } from './engine/engine.js';
+export type { CoreExports } from './engine/engine.js';
+export { createEngine, toWasmModule, compileWasm, compileWasmBase64, fetchWasmModule, base64ToBytes } from './engine/load.js';
+export type { WasmSource } from './engine/load.js';
+export { Network } from './model/network.js';
+export type { NetworkShape } from './model/network.js';
+
+// Experiments
+export { DEFAULTS, PRESETS } from './config.js';
+export type { ExperimentConfig, Activation, OptimizerName, InitName, SplitName, MiSchedule, Binning } from './config.js';
+export { ib12 } from './data/ib12.js';
+export { labelEntropy } from './data/dataset.js';
+export type { Dataset } from './data/dataset.js';
+export { parseMatrix } from './data/parse.js';
+export type { Matrix } from './data/parse.js';
+export { datasetFromTable } from './data/table.js';
+export { InputError } from './data/errors.js';
+
+// Training and measuring
+export { TrainingSession } from './train/session.js';
+export { runNetwork } from './train/run-network.js';
+export type { RunProgress } from './train/run-network.js';
+export { loggedEpochs } from './train/schedule.js';
+export { splitOrder, trainCount } from './train/split.js';
+export { ESTIMATORS } from './estimators/index.js';
+export type { Estimator, EstimatorFactory, LayerActivations, PlanePoint } from './estimators/index.js';
+export { miOfMatrix } from './api.js';
+export type { MiOfMatrixResult } from './api.js';
+
+// Results
+export { buildResult, averageRuns } from './record/result.js';
+export type { InfoplaneResult, RunRecord, Series, MiSeries, LayerInfo, DatasetInfo } from './record/schema.js';
+export { renderReport, encodeResultJson, decodeResultJson } from './report/html.js';
+export type { UplotAssets } from './report/html.js';

@@ -1,0 +1,137 @@
+// One network trained step by step: advance(n) runs up to n epochs and measures every layer at the
+// logged epochs on the way. runNetwork is a loop over advance(); a browser worker calls it in small
+// chunks and posts the new points. No Node imports.
+import type { ExperimentConfig } from '../config.js';
+import type { Dataset } from '../data/dataset.js';
+import type { RunRecord, Series } from '../record/schema.js';
+import type { Engine } from '../engine/engine.js';
+import { Network } from '../model/network.js';
+import { ESTIMATORS, type Estimator, type LayerActivations } from '../estimators/index.js';
+import { loggedEpochs } from './schedule.js';
+import { splitOrder, trainCount } from './split.js';
+import { GroupConditionalEntropy } from '../data/duplicates.js';
+
+export class TrainingSession {
+  /** The network's series; entries of logged epochs not reached yet are NaN. */
+  readonly record: RunRecord;
+  /** The logged epochs of the whole run (record.epochs). */
+  readonly epochs: number[];
+  readonly nTrain: number;
+  private readonly net: Network;
+  private readonly estimators: Estimator[];
+  /** H(T|X) over groups of identical input rows, for the bin estimator (data/duplicates.ts). */
+  private readonly hTgivenX?: GroupConditionalEntropy;
+  private readonly layers: LayerActivations;
+  private epochsDone = 0;
+  private pointsDone = 0;
+
+  /** Builds the network on `engine` (resetting its arena: one session per engine at a time). */
+  constructor(readonly engine: Engine, readonly config: ExperimentConfig, readonly data: Dataset, readonly repeat = 0) {
+    engine.reset();
+    const seed = (config.seed + repeat) >>> 0;
+    const net = new Network(engine, {
+      nInputs: data.nInputs, hidden: config.layers, nClasses: data.nClasses,
+      activation: config.activation, batch: Math.min(config.batch, data.nRows), nRows: data.nRows,
+    });
+    net.setData(data.X, data.y);
+    this.nTrain = trainCount(data.nRows, config.trainFraction);
+    net.setOrder(splitOrder(engine, config.split, data.nRows, seed, data.y, this.nTrain));
+    net.init(seed, config.init === 'fan_out');
+    this.net = net;
+
+    this.estimators = config.estimators.map((name) => {
+      const make = ESTIMATORS[name];
+      if (!make) throw new Error(`unknown estimator "${name}"`);
+      return make(config, engine, { maxRows: data.nRows, maxWidth: Math.max(...net.widths), nClasses: data.nClasses, seed });
+    });
+    const L = net.nLayers;
+    this.epochs = loggedEpochs(config.miSchedule, config.epochs);
+    const K = this.epochs.length;
+    const grid = () => Array.from({ length: L }, () => new Array<number>(K).fill(NaN));
+    this.record = {
+      repeat, seed, status: 'ok', epochs: this.epochs,
+      mi: Object.fromEntries(this.estimators.map((est) => [est.name, { ixt: grid(), ity: grid(), settings: est.settings }])),
+      trainLoss: new Array(K).fill(NaN), trainAcc: new Array(K).fill(NaN),
+      testLoss: new Array(K).fill(NaN), testAcc: new Array(K).fill(NaN),
+      gradMean: grid(), gradStd: grid(),
+    };
+    if (data.duplicates && data.duplicates.duplicateRows > 0 && config.estimators.includes('bin')) {
+      this.hTgivenX = new GroupConditionalEntropy(engine, data.duplicates, Math.max(...net.widths), config.binning);
+    }
+    this.layers = {
+      engine, act: net.widths.map((_, l) => net.activationPtr(l)), width: net.widths,
+      activation: net.widths.map((_, l) => (l === L - 1 ? 'softmax' : config.activation)),
+      n: data.nRows, stride: net.rowsPad, labels: net.labelsPtr(), nClasses: data.nClasses,
+    };
+  }
+
+  /** Epochs trained so far. */
+  get epoch(): number { return this.epochsDone; }
+  /** Logged epochs measured so far: record entries [0, points) are final. */
+  get points(): number { return this.pointsDone; }
+  /** All epochs trained, or the network diverged. */
+  get done(): boolean { return this.epochsDone >= this.config.epochs || this.record.status === 'diverged'; }
+
+  /** Train up to n more epochs, measuring at logged ones; returns how many ran (fewer at the end
+   *  or when the loss turns non-finite, which marks the record diverged and ends the session). */
+  advance(n: number): number {
+    const { net, estimators, layers, record: rec, epochs, config, nTrain } = this;
+    const K = epochs.length, L = net.nLayers;
+    const stop = Math.min(config.epochs, this.epochsDone + Math.max(0, Math.floor(n)));
+    let ran = 0;
+    while (this.epochsDone < stop && rec.status === 'ok') {
+      const epoch = this.epochsDone, k = this.pointsDone;
+      const logged = k < K && epochs[k] === epoch;
+      if (logged) {
+        const [trL, trA, teL, teA] = net.evaluate(nTrain);
+        if (!Number.isFinite(trL)) {
+          rec.status = 'diverged';
+          rec.divergedAt = epoch;
+          break;
+        }
+        rec.trainLoss[k] = trL; rec.trainAcc[k] = trA; rec.testLoss[k] = teL; rec.testAcc[k] = teA;
+        for (const est of estimators) {
+          const points = est.measure(layers);
+          const series = rec.mi[est.name];
+          // duplicate inputs: I(X;T) = H(T) - H(T|X) (data/duplicates.ts)
+          const hx = est.name === 'bin' ? this.hTgivenX : undefined;
+          points.forEach((p, l) => {
+            series.ixt[l][k] = hx ? p.ixt - hx.measure(layers.act[l], layers.width[l], layers.n, layers.stride) : p.ixt;
+            series.ity[l][k] = p.ity;
+          });
+        }
+      }
+      const nb = net.trainEpoch(nTrain, config.optimizer, config.lr, config.momentum, config.shuffleBatches, logged);
+      if (logged) {
+        const g = net.gradStats(nb);
+        for (let l = 0; l < L; l++) { rec.gradMean[l][k] = g[2 * l]; rec.gradStd[l][k] = g[2 * l + 1]; }
+        this.pointsDone = k + 1;
+      }
+      this.epochsDone = epoch + 1;
+      // NaN/Inf between logged epochs: one pass over the parameters (cheap next to an epoch)
+      if (!(this.engine.exports as unknown as { net_params_finite(net: number): number }).net_params_finite(net.ptr)) {
+        rec.status = 'diverged';
+        rec.divergedAt = epoch + 1;
+      }
+      ran++;
+    }
+    return ran;
+  }
+
+  /** The logged points [from, to) as a Series (copies), e.g. to post from a worker. */
+  slice(from: number, to = this.pointsDone): Series {
+    const r = this.record, cut = (a: number[]) => a.slice(from, to), grid = (g: number[][]) => g.map(cut);
+    return {
+      epochs: cut(r.epochs),
+      mi: Object.fromEntries(Object.entries(r.mi).map(([name, s]) => [name, { ixt: grid(s.ixt), ity: grid(s.ity), settings: s.settings }])),
+      trainLoss: cut(r.trainLoss), trainAcc: cut(r.trainAcc), testLoss: cut(r.testLoss), testAcc: cut(r.testAcc),
+      gradMean: grid(r.gradMean), gradStd: grid(r.gradStd),
+    };
+  }
+
+  /** The record so far, cut to the measured points (a complete RunRecord for buildResult). */
+  snapshot(): RunRecord {
+    const r = this.record;
+    return { repeat: r.repeat, seed: r.seed, status: r.status, ...this.slice(0), ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt } : {}) };
+  }
+}
