@@ -42,8 +42,8 @@ export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Rec
       id: 1, claim: 'Most epochs are spent compressing, after a short fitting phase',
       paper: 'I(X;T) of the deeper layers rises during a short fitting phase, then falls for most of training',
       measured: per.map((p) => `${p.e}: I(X;T) falls by ${p.amounts.map(f2).join(' / ')} bits per hidden layer from its peak ` +
-        `(compression from epochs ${p.onsets.map((o) => o ?? '-').join(' / ')}); ${p.layers} of ${p.of} deeper layers compress by > ${COMPRESSION_BITS} bits`).join('; ') +
-        `; the latest peak is at ${(onsetShare * 100).toFixed(0)}% of training (bin)`,
+        `(compression from epochs ${p.onsets.map((o) => o ?? '-').join(' / ')}); ${p.layers} of ${p.of} deeper layers compress by > ${COMPRESSION_BITS} bits`).join('\n') +
+        `\nthe latest compression onset is at ${(onsetShare * 100).toFixed(0)}% of training (bin)`,
       verdict: yes.length === per.length && onsetShare < 0.5 ? 'reproduced' : yes.length === 0 ? 'not reproduced' : 'depends on estimator',
       figures: [links.main],
     });
@@ -55,7 +55,7 @@ export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Rec
     claims.push({
       id: 2, claim: 'Compression starts when SGD switches from drift to diffusion',
       paper: 'the epoch where gradient mean falls below its std coincides with the start of compression',
-      measured: `SNR < 1 from epoch ${snr.map((t) => (t === null ? 'never' : String(t))).join(' / ')} per layer; ` +
+      measured: `SNR < 1 from epoch ${snr.map((t) => (t === null ? 'never' : String(t))).join(' / ')} per layer\n` +
         `compression (bin) from ${onsets.map((o) => o ?? 'none').join(' / ')}; within a factor of 3 for ${close.length} of ${pairs.length} layers that have both`,
       verdict: pairs.length > 0 && close.length * 2 > pairs.length ? 'reproduced' : 'not reproduced',
       figures: [links.main],
@@ -98,7 +98,7 @@ export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Rec
     claims.push({
       id: 5, claim: 'Training-set size matters: with 5% of the data the last layers overfit',
       paper: 'with a small training set I(T;Y) of the last layers falls late in training; test accuracy grows with the training set',
-      measured: rows.map((x) => `${Number(x.f) * 100}%: test accuracy ${f2(x.acc)}, last hidden layer I(T;Y) falls ${f2(x.drop)} bits from its peak`).join('; '),
+      measured: rows.map((x) => `${Number(x.f) * 100}%: test accuracy ${f2(x.acc)}, last hidden layer I(T;Y) falls ${f2(x.drop)} bits from its peak`).join('\n'),
       verdict: small.drop > large.drop + 0.02 && small.acc < large.acc ? 'reproduced' : 'not reproduced',
       figures: [links.size],
     });
@@ -110,7 +110,7 @@ export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Rec
     claims.push({
       id: 6, claim: 'Saxe et al. 2018: compression depends on the activation',
       paper: 'not this paper: Saxe et al. found, with the same binning, that tanh layers compress and ReLU layers do not',
-      measured: rows.map((x) => `${x.a}: I(X;T) falls ${x.amounts.map(f2).join(' / ')} bits per hidden layer; ${x.layers} of ${x.of} deeper layers compress`).join('; '),
+      measured: rows.map((x) => `${x.a}: I(X;T) falls ${x.amounts.map(f2).join(' / ')} bits per hidden layer; ${x.layers} of ${x.of} deeper layers compress`).join('\n'),
       verdict: tanh && relu && tanh.layers > 0 && relu.layers === 0 ? 'reproduced' : 'not reproduced',
       figures: [links.activation],
     });

@@ -23,7 +23,7 @@ export function renderReproduction(s: ReproductionSummary): string {
 <style>
 body { font: 14px/1.45 system-ui, sans-serif; color: #222; margin: 16px 24px; max-width: 1200px; }
 h1 { font-size: 20px; } table { border-collapse: collapse; } td, th { border-top: 1px solid #ddd; padding: 6px 8px; vertical-align: top; text-align: left; }
-.paper { color: #555; font-size: 13px; } .m { font: 12px/1.5 ui-monospace, monospace; max-width: 560px; }
+.paper { color: #555; font-size: 13px; } .m { font: 12px/1.5 ui-monospace, monospace; max-width: 600px; white-space: pre-line; }
 .v { color: #fff; border-radius: 4px; padding: 1px 6px; white-space: nowrap; font-size: 12px; }
 </style></head><body>
 <h1>Reproduction of "Opening the Black Box of Deep Neural Networks via Information" (Shwartz-Ziv and Tishby, 2017)</h1>
