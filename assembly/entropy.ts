@@ -10,9 +10,10 @@ export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
 export const BIN_EXPLICIT = 2; // explicit sorted f32 edges (adaptive binning), numpy digitize
 const GOLDEN: u64 = 0x9E3779B97F4A7C15;
 const MAX_BINS = 1 << 16;
-// Explicit edges: a uniform grid over [edges[0], edges[top]) gives each value a starting cell
-// close to its own, corrected by a short walk.
-const GRID = 4096;
+// Explicit edges: a uniform grid over [edges[0], edges[top]) gives most values their cell in one
+// lookup; values in the few grid cells that hold an edge take a binary search.
+const GRID = 8192;
+const GRID_MIXED = -1;
 
 // Context header (i32 fields); all scratch is sized once in mi_create.
 const C_K = 0, C_KEYS = 1, C_SLOTS = 2, C_PCOUNT = 3, C_REP = 4, C_USED = 5, C_PLOG = 6, C_CLASS = 7,
@@ -77,18 +78,39 @@ function make_edges(edges: usize, p1: f64, p2: f64, nbins: i32): void {
   return q > 0 ? reinterpret<i64>(q) : -reinterpret<i64>(-q);
 }
 
-/** Grid for explicit edges: grid[g] = the cell of the grid point lo + g / inv (clamped to
- *  0..top-1); inv = GRID / (edges[top] - edges[0]), or 0 when that range is empty or infinite. */
-function make_grid(edges: usize, top: i32, lo: f64, inv: f64): void {
+/** The grid cell of a value under explicit edges: min(trunc((v - lo) * inv), GRID - 1) in f32, for
+ *  v >= lo. Monotone in v (f32 subtraction and multiplication by inv > 0 never reverse an order),
+ *  so an edge in another grid cell is on the same side of every value of this one. */
+// @ts-ignore: decorator
+@inline function grid_of(v: f32, lo: f32, inv: f32): i32 {
+  return min(max(<i32>((v - lo) * inv), 0), GRID - 1);
+}
+
+/** Grid for explicit edges over [edges[0], edges[top]) with inv = GRID / (edges[top] - edges[0])
+ *  in f32 (0 when that is not finite and positive: then there is no grid). grid[g] = the number
+ *  of inner edges edges[1..top-1] in grid cells before g, which is the cell of every value in g,
+ *  or GRID_MIXED when an inner edge falls in g itself (its values take the exact search). */
+function make_grid(edges: usize, top: i32, lo: f32, inv: f32): void {
   const grid = edges + MAX_BINS * 4;
-  let k = 0;
+  if (inv == 0) return;
+  let j = 1; // first inner edge whose grid cell is >= g
   for (let g = 0; g < GRID; g++) {
-    if (inv > 0) {
-      const x = lo + <f64>g / inv;
-      while (k < top - 1 && <f64>load<f32>(edges + (<usize>(k + 1) << 2)) <= x) k++;
-    }
-    store<i32>(grid + (<usize>g << 2), k);
+    while (j < top && grid_of(load<f32>(edges + (<usize>j << 2)), lo, inv) < g) j++;
+    const mixed = j < top && grid_of(load<f32>(edges + (<usize>j << 2)), lo, inv) == g;
+    store<i32>(grid + (<usize>g << 2), mixed ? GRID_MIXED : j - 1);
   }
+}
+
+/** digitize(v, edges) - 1 for edges[0] <= v < edges[top], by binary search: the number of edges
+ *  <= v, less one. */
+function search_cell(v: f32, edges: usize, top: i32): i32 {
+  let a = 1, b = top; // edges[a - 1] <= v < edges[b]
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (load<f32>(edges + (<usize>mid << 2)) <= v) a = mid + 1;
+    else b = mid;
+  }
+  return a - 1;
 }
 
 /** The cell of one value under explicit sorted edges: digitize(v, edges) - 1 with the same top
@@ -96,12 +118,11 @@ function make_grid(edges: usize, top: i32, lo: f64, inv: f64): void {
 // @ts-ignore: decorator
 @inline function explicit_cell(v: f32, edges: usize, top: i32, inv: f64, lo: f64): i32 {
   if (!(v >= load<f32>(edges)) || v >= load<f32>(edges + (<usize>top << 2))) return top;
-  const f = (<f64>v - lo) * inv;
-  const g = f >= 0 && f < <f64>GRID ? <i32>f : (f >= <f64>GRID ? GRID - 1 : 0);
-  let k = load<i32>(edges + MAX_BINS * 4 + (<usize>g << 2));
-  while (k < top - 1 && load<f32>(edges + (<usize>(k + 1) << 2)) <= v) k++;
-  while (k > 0 && load<f32>(edges + (<usize>k << 2)) > v) k--;
-  return k;
+  if (inv > 0) {
+    const c = load<i32>(edges + MAX_BINS * 4 + (<usize>grid_of(v, <f32>lo, <f32>inv) << 2));
+    if (c >= 0) return c;
+  }
+  return search_cell(v, edges, top);
 }
 
 // @ts-ignore: decorator
@@ -122,6 +143,61 @@ function pack_explicit(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bit
       const kp = keys + (<usize>s << 3);
       store<u64>(kp, load<u64>(kp) | (<u64>explicit_cell(load<f32>(row + (<usize>s << 2)), edges, top, inv, lo) << sh));
     }
+  }
+}
+
+/** The cells of four values under explicit edges with a grid: one grid lookup per lane, the
+ *  exact search for lanes in a grid cell that holds an edge. */
+// @ts-ignore: decorator
+@inline function explicit_cells4(v: v128, vlo: v128, vhi: v128, vinv: v128, vtop: v128, edges: usize, top: i32): v128 {
+  const grid = edges + MAX_BINS * 4;
+  const inside = v128.and(f32x4.ge(v, vlo), f32x4.lt(v, vhi));
+  // lanes outside (NaN too) look up some valid grid cell and are replaced by the top cell
+  const g = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.sub(v, vlo), vinv)), i32x4.splat(0)), i32x4.splat(GRID - 1));
+  let c = i32x4.splat(load<i32>(grid + (<usize>i32x4.extract_lane(g, 0) << 2)));
+  c = i32x4.replace_lane(c, 1, load<i32>(grid + (<usize>i32x4.extract_lane(g, 1) << 2)));
+  c = i32x4.replace_lane(c, 2, load<i32>(grid + (<usize>i32x4.extract_lane(g, 2) << 2)));
+  c = i32x4.replace_lane(c, 3, load<i32>(grid + (<usize>i32x4.extract_lane(g, 3) << 2)));
+  c = v128.bitselect(c, vtop, inside);
+  if (i32x4.bitmask(c) != 0) { // GRID_MIXED lanes
+    if (i32x4.extract_lane(c, 0) < 0) c = i32x4.replace_lane(c, 0, search_cell(f32x4.extract_lane(v, 0), edges, top));
+    if (i32x4.extract_lane(c, 1) < 0) c = i32x4.replace_lane(c, 1, search_cell(f32x4.extract_lane(v, 1), edges, top));
+    if (i32x4.extract_lane(c, 2) < 0) c = i32x4.replace_lane(c, 2, search_cell(f32x4.extract_lane(v, 2), edges, top));
+    if (i32x4.extract_lane(c, 3) < 0) c = i32x4.replace_lane(c, 3, search_cell(f32x4.extract_lane(v, 3), edges, top));
+  }
+  return c;
+}
+
+/** Packed keys for explicit edges with a grid (inv > 0), four rows at a time, laid out as
+ *  pack_edges does (the caller checks that nUnits <= 2 per). */
+function pack_explicit4(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: i32, edges: usize, top: i32, lo: f64, inv: f64): void {
+  const n4 = N & ~3, per = 32 / bits, nLo = min(nUnits, per);
+  const vlo = f32x4.splat(<f32>lo), vhi = f32x4.splat(load<f32>(edges + (<usize>top << 2)));
+  const vinv = f32x4.splat(<f32>inv), vtop = i32x4.splat(top);
+  const rowBytes = <usize>B << 2;
+  for (let s = 0; s < n4; s += 4) {
+    let p = act + (<usize>s << 2);
+    let kLo = i32x4.splat(0), kHi = i32x4.splat(0);
+    for (let u = 0; u < nLo; u++) {
+      kLo = v128.or(kLo, i32x4.shl(explicit_cells4(v128.load(p), vlo, vhi, vinv, vtop, edges, top), u * bits));
+      p += rowBytes;
+    }
+    for (let u = nLo; u < nUnits; u++) {
+      kHi = v128.or(kHi, i32x4.shl(explicit_cells4(v128.load(p), vlo, vhi, vinv, vtop, edges, top), (u - nLo) * bits));
+      p += rowBytes;
+    }
+    const kp = keys + (<usize>s << 3);
+    v128.store(kp, i8x16.shuffle(kLo, kHi, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+    v128.store(kp, i8x16.shuffle(kLo, kHi, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31), 16);
+  }
+  for (let s = n4; s < N; s++) {
+    let kLo: u64 = 0, kHi: u64 = 0;
+    for (let u = 0; u < nUnits; u++) {
+      const c = <u64>explicit_cell(load<f32>(act + (<usize>(u * B + s) << 2)), edges, top, inv, lo);
+      if (u < nLo) kLo |= c << <u64>(u * bits);
+      else kHi |= c << <u64>((u - nLo) * bits);
+    }
+    store<u64>(keys + (<usize>s << 3), kLo | (kHi << 32));
   }
 }
 
@@ -238,14 +314,16 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
   } else if (mode == BIN_EXPLICIT) {
     // p1 is the address of the caller's f32 edges: copied, then p1 / inv describe the grid
     memory.copy(edges, <usize>p1, <usize>nbins << 2);
-    p1 = <f64>load<f32>(edges);
-    const range = <f64>load<f32>(edges + (<usize>top << 2)) - p1;
-    inv = range > 0 && range < Infinity ? <f64>GRID / range : 0;
-    make_grid(edges, top, p1, inv);
+    const lo = load<f32>(edges);
+    const inv32 = <f32>GRID / (load<f32>(edges + (<usize>top << 2)) - lo);
+    p1 = <f64>lo;
+    inv = inv32 > 0 && inv32 < Infinity ? <f64>inv32 : 0; // exactly the f32 inv, or no grid
+    make_grid(edges, top, lo, <f32>inv);
   }
   const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
   let packed = true;
   if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
+  else if (mode == BIN_EXPLICIT && inv > 0 && nUnits <= 2 * (32 / bits)) pack_explicit4(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
   else if (mode == BIN_EXPLICIT && nUnits * bits <= 64) pack_explicit(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
   else packed = keys_general(ctx, act, nUnits, N, B, mode, edges, top, p1, inv);
 

@@ -1,6 +1,16 @@
 // npm run bench: medians of the hot paths, measured with benchmark.js (run `npm run build` first;
-// `npm run bench` does). Prints a table; `--json` prints the same medians as JSON.
+// `npm run bench` does), the same work in the repo's plain TypeScript reference and in the peers a
+// user would pick instead (TensorFlow.js wasm, PyTorch, numpy), thread scaling, and whole runs.
+// Prints a table; `--json` prints the same medians as JSON (so does `infoplane bench --json`).
+// `--study` adds the paper's full study of one setting (50 networks x 10,000 epochs, minutes).
 import Benchmark from 'benchmark';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { runNetwork } from '../dist/train/run-network.js';
+import { DEFAULTS } from '../dist/config.js';
+import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
+import { tfjsPeer, torchPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { Network } from '../dist/model/network.js';
@@ -44,6 +54,20 @@ for (const batch of [512, 64, N_TRAIN]) {
   });
 }
 
+// ---- the wide net (Saxe et al.'s MNIST net) ----
+let mnistData = null;
+try { mnistData = (await import('../dist/data/mnist.js')).mnist(); } catch (e) { if (!json) console.log(`skipped the MNIST net: ${e.message.split('\n')[0]}`); }
+if (mnistData) {
+  const engine = await Engine.create(module);
+  const net = new Network(engine, { nInputs: 784, hidden: [1024, 20, 20, 20], nClasses: 10, activation: 'tanh', batch: 128, nRows: mnistData.nRows });
+  net.setData(mnistData.X, mnistData.y);
+  net.setOrder(Int32Array.from({ length: mnistData.nRows }, (_, i) => i));
+  net.init(1, true);
+  cases.push({
+    name: `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD`, unit: 'samples/s', perRun: mnistData.nRows,
+    fn: () => net.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
+  });
+}
 // ---- rival estimators (issue 3): KDE bounds, adaptive vs fixed binning ----
 {
   const { engine, net } = await paperNet(512);
@@ -85,7 +109,7 @@ for (const batch of [512, 64, N_TRAIN]) {
 
 const results = {};
 for (const c of cases) {
-  const b = new Benchmark(c.name, c.fn, { minSamples: 30, maxTime: 3 });
+  const b = new Benchmark(c.name, c.fn, { minSamples: c.minSamples ?? 30, maxTime: c.maxTime ?? 3 });
   b.run();
   const s = [...b.stats.sample].sort((x, y) => x - y);
   const median = s[Math.floor(s.length / 2)]; // seconds per call
@@ -93,4 +117,72 @@ for (const c of cases) {
   results[c.name.trim()] = { [c.unit]: Number(value.toPrecision(4)), rme: Number(b.stats.rme.toFixed(1)), samples: s.length };
   if (!json) console.log(`${c.name.padEnd(78)} ${value.toFixed(c.unit === 'ms' ? 3 : 0).padStart(9)} ${c.unit}  (±${b.stats.rme.toFixed(1)}%, ${s.length} samples)`);
 }
+const line = (name, value, unit, note = '') => {
+  results[name] = { [unit]: Number(Number(value).toPrecision(4)), ...(note ? { note } : {}) };
+  if (!json) console.log(`${name.padEnd(78)} ${typeof value === 'number' ? value.toFixed(unit === 'ms' || unit === 's' ? 3 : unit === 'x' ? 1 : 0).padStart(9) : value} ${unit}${note ? `  (${note})` : ''}`);
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const infoTrain = results['train epoch, paper net, batch 512']['epochs/s'];
+const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 layers (30 bins)'].ms;
+
+// ---- the plain TypeScript reference (src/reference) on the same work ----
+{
+  const widths = [12, 10, 7, 5, 4, 3, 2];
+  const layers = refInitLayers(widths, [1, 1, 1, 1, 1], 1, false);
+  const order = Int32Array.from({ length: data.nRows }, (_, i) => i);
+  const opt = { kind: 'adam', lr: 4e-4 };
+  const times = [];
+  for (let r = 0; r < 5; r++) { const t0 = performance.now(); refTrainEpoch(layers, data.X, data.y, order, N_TRAIN, 512, opt); times.push(performance.now() - t0); }
+  const refTrain = 1000 / median(times);
+  line('TS reference: train epoch, paper net, batch 512', refTrain, 'epochs/s');
+  line('  infoplane / TS reference, training', infoTrain / refTrain, 'x');
+  const { engine, net } = await paperNet(512);
+  for (let e = 0; e < 300; e++) net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false);
+  net.evaluate(N_TRAIN);
+  const acts = net.widths.map((w, l) => engine.f32(net.activationPtr(l), w * net.rowsPad).slice());
+  const mt = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    net.widths.forEach((w, l) => refMiBinned(acts[l], w, data.nRows, net.rowsPad, data.y, { mode: 'edges', lo: -1, hi: 1, nbins: 30 }, 2));
+    mt.push(performance.now() - t0);
+  }
+  line('TS reference: binned MI of 6 layers (no forward)', median(mt), 'ms');
+  line('  infoplane / TS reference, MI', median(mt) / results['  of which binned MI of 6 layers only'.trim()].ms, 'x');
+
+  // ---- peers ----
+  const tf = await tfjsPeer(data, N_TRAIN, 512, 6);
+  if (tf.skipped) line('TensorFlow.js wasm: train epoch, paper net, batch 512', 'skipped', '', tf.skipped);
+  else { line(`TensorFlow.js ${tf.tfjs} (${tf.backend}): train epoch, paper net, batch 512`, tf.epochsPerSecond, 'epochs/s'); line('  infoplane / TensorFlow.js', infoTrain / tf.epochsPerSecond, 'x'); }
+  const pt = torchPeer(data, N_TRAIN, 512, 6);
+  if (pt.skipped) line('PyTorch CPU: train epoch, paper net, batch 512', 'skipped', '', pt.skipped);
+  else { line(`PyTorch ${pt.torch} CPU, 1 thread: train epoch, paper net, batch 512`, pt.epochsPerSecond, 'epochs/s'); line('  infoplane / PyTorch', infoTrain / pt.epochsPerSecond, 'x'); }
+  const np = numpyPeer(acts, net.widths, data.nRows, net.rowsPad, data.y, 4);
+  if (np.skipped) line('numpy: binned MI of 6 layers', 'skipped', '', np.skipped);
+  else {
+    line(`numpy ${np.numpy}: binned MI of 6 layers (digitize + unique rows)`, np.msPerLoggedEpoch, 'ms');
+    line('  numpy / infoplane (MI incl. the forward pass)', np.msPerLoggedEpoch / infoMi, 'x');
+  }
+}
+
+// ---- whole runs through the CLI and the library ----
+{
+  const bin = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
+  const wall = (args) => { const t0 = performance.now(); const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' }); if (r.status !== 0) throw new Error(r.stderr); return (performance.now() - t0) / 1000; };
+  const out = fileURLToPath(new URL('../runs/bench-scaling', import.meta.url));
+  const args = ['run', '--preset', 'paper', '--epochs', '2000', '--repeats', '8', '--out', out];
+  const t1 = wall([...args, '--threads', '1']), t2 = wall([...args, '--threads', '2']);
+  line('run --repeats 8 (2000 epochs each), 1 thread', t1, 's');
+  line('run --repeats 8 (2000 epochs each), 2 threads', t2, 's');
+  line('  thread scaling 1 -> 2', t1 / t2, 'x', `${cpus().length} cores`);
+  const engine = await Engine.create(module);
+  const cfg = { ...DEFAULTS, epochs: 10000, miSchedule: { kind: 'every', k: 10 } };
+  const t0 = performance.now();
+  runNetwork(engine, cfg, data, 0);
+  line('paper net, one network: 10,000 epochs, MI at 1,000 logged epochs', (performance.now() - t0) / 1000, 's');
+  if (process.argv.includes('--study')) {
+    const ts = wall(['run', '--preset', 'paper', '--epochs', '10000', '--repeats', '50', '--out', out]);
+    line('the paper study of one setting: 50 networks x 10,000 epochs (log MI schedule)', ts, 's', `${cpus().length} threads`);
+  }
+}
+
 if (json) console.log(JSON.stringify(results, null, 1));

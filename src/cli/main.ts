@@ -10,10 +10,11 @@ import * as dataset from './commands/dataset.js';
 import * as report from './commands/report.js';
 import * as sweep from './commands/sweep.js';
 import * as reproduce from './commands/reproduce.js';
+import * as bench from './commands/bench.js';
 import * as bound from './commands/bound.js';
 import * as serve from './commands/serve.js';
 
-const COMMANDS = [run, mi, dataset, report, sweep, bound, reproduce, serve];
+const COMMANDS = [run, mi, dataset, report, sweep, bound, reproduce, serve, bench];
 
 export function buildProgram(): Command {
   const program = new Command('infoplane')

@@ -19,6 +19,7 @@ export interface CoreExports {
   net_grad_stats(net: number, nb: number, out: number): void;
   net_eval(net: number, nTrain: number, out: number): void;
   net_mi_binned(net: number, ctx: number, mode: number, p1: number, p2: number, nbins: number, out: number): void;
+  net_params_finite(net: number): number;
   [name: string]: unknown;
 }
 

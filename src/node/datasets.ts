@@ -17,6 +17,16 @@ export interface DatasetOptions {
   labelColumn?: string;
 }
 
+/** The key a dataset is cached and shared under: its name or path, and the label column. */
+export function datasetKey(config: Pick<ExperimentConfig, 'dataset' | 'labelColumn'>): string {
+  return config.labelColumn === undefined ? config.dataset : `${config.dataset}#${config.labelColumn}`;
+}
+
+/** The dataset of a config (see resolveDataset). */
+export function datasetOf(config: Pick<ExperimentConfig, 'dataset' | 'labelColumn'>): Dataset {
+  return resolveDataset(config.dataset, { labelColumn: config.labelColumn });
+}
+
 export function resolveDataset(nameOrPath: string, options: DatasetOptions = {}): Dataset {
   const builtin = BUILTIN_DATASETS[nameOrPath];
   if (builtin && options.labelColumn !== undefined && options.labelColumn !== 'last') {

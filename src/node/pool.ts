@@ -7,6 +7,7 @@ import type { RunRecord } from '../record/schema.js';
 import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/wasm-node.js';
 import { runNetwork } from '../train/run-network.js';
+import { datasetKey } from './datasets.js';
 
 /** One network to train: repeat r of a config (seed = config.seed + r). */
 export interface Job { config: ExperimentConfig; repeat: number }
@@ -31,7 +32,7 @@ export class Interrupted extends Error {
   constructor(message = 'interrupted') { super(message); }
 }
 
-/** Runs every job; datasets are looked up by job.config.dataset. Returns records in job order. */
+/** Runs every job; datasets are looked up by datasetKey(job.config). Returns records in job order. */
 export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threads: number, hooks: JobHooks = {},
   signal?: AbortSignal): Promise<RunRecord[]> {
   const module = loadWasmModule();
@@ -42,7 +43,7 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
     for (let i = 0; i < jobs.length; i++) {
       if (signal?.aborted) throw new Interrupted();
       const { config, repeat } = jobs[i];
-      finish(i, runNetwork(engine, config, datasets.get(config.dataset)!, repeat, (p) => hooks.onProgress?.(i, p.epochsDone)));
+      finish(i, runNetwork(engine, config, datasets.get(datasetKey(config))!, repeat, (p) => hooks.onProgress?.(i, p.epochsDone)));
       await new Promise((res) => setImmediate(res)); // let signals and progress output through
     }
     return records;
@@ -56,7 +57,7 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
     const feed = () => {
       if (signal?.aborted) { reject(new Interrupted()); return; }
       if (next >= jobs.length) { resolve(); return; }
-      const i = next++, key = jobs[i].config.dataset;
+      const i = next++, key = datasetKey(jobs[i].config);
       if (!sent.has(key)) { sent.add(key); w.postMessage({ kind: 'data', key, data: datasets.get(key)! } satisfies WorkerRequest); }
       w.postMessage({ kind: 'run', i, job: jobs[i] } satisfies WorkerRequest);
     };
@@ -81,6 +82,6 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
 export function runRepeats(config: ExperimentConfig, data: Dataset, threads: number,
   onProgress?: (p: { repeat: number; epochsDone: number }) => void, signal?: AbortSignal): Promise<RunRecord[]> {
   const jobs = Array.from({ length: config.repeats }, (_, r) => ({ config, repeat: r }));
-  return runJobs(jobs, new Map([[config.dataset, data]]), threads,
+  return runJobs(jobs, new Map([[datasetKey(config), data]]), threads,
     { onProgress: (i, epochsDone) => onProgress?.({ repeat: i, epochsDone }) }, signal);
 }

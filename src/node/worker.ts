@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { Engine } from '../engine/engine.js';
 import { runNetwork } from '../train/run-network.js';
 import type { Dataset } from '../data/dataset.js';
+import { datasetKey } from './datasets.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
 let engine: Promise<Engine> | undefined;
@@ -12,7 +13,7 @@ parentPort!.on('message', async (req: WorkerRequest) => {
   if (req.kind === 'data') { datasets.set(req.key, req.data); return; }
   try {
     const { config, repeat } = req.job;
-    const record = runNetwork(await engine!, config, datasets.get(config.dataset)!, repeat, (p) => {
+    const record = runNetwork(await engine!, config, datasets.get(datasetKey(config))!, repeat, (p) => {
       parentPort!.postMessage({ kind: 'progress', i: req.i, epochsDone: p.epochsDone } satisfies WorkerReply);
     });
     parentPort!.postMessage({ kind: 'done', i: req.i, record } satisfies WorkerReply);

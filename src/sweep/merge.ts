@@ -2,7 +2,7 @@
 // the sweep report. The result depends only on the grid and the seeds, not on how it was split.
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.js';
-import { resolveDataset } from '../node/datasets.js';
+import { datasetKey, datasetOf } from '../node/datasets.js';
 import { writeFileAtomic } from '../node/atomic.js';
 import { buildResult } from '../record/result.js';
 import { UsageError } from '../cli/options.js';
@@ -35,10 +35,11 @@ export function mergeSweeps(dirs: string[], out: string): MergeOutcome {
   const data = new Map<string, Dataset>();
   const assets = loadUplotAssets();
   const cells: CellResult[] = manifest.cells.map((c) => {
-    if (!data.has(c.config.dataset)) data.set(c.config.dataset, resolveDataset(c.config.dataset));
+    const key = datasetKey(c.config);
+    if (!data.has(key)) data.set(key, datasetOf(c.config));
     const runs = Array.from({ length: c.config.repeats }, (_, r) => byKey.get(`${c.id}/${r}`)!);
     for (const run of runs) if (!dirs.includes(out)) writeRun(out, run);
-    const result = buildResult(c.config, data.get(c.config.dataset)!, runs.map((r) => r.record));
+    const result = buildResult(c.config, data.get(key)!, runs.map((r) => r.record));
     writeFileAtomic(cellResultPath(out, c.id), JSON.stringify(result));
     writeFileAtomic(join(out, 'cells', c.id, 'report.html'), renderReport(result, assets));
     return { id: c.id, label: c.label, values: c.values, result };

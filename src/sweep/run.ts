@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { expandGrid, sweepJobs, type SweepSpec } from './grid.js';
 import { manifestOf, openSweep, readRuns, writeRun } from './store.js';
 import { mergeSweeps, type MergeOutcome } from './merge.js';
-import { resolveDataset } from '../node/datasets.js';
+import { checkRunFits, datasetKey, datasetOf } from '../node/datasets.js';
 import { Interrupted, runJobs, type Job } from '../node/pool.js';
 import { checkBoundLabels } from '../cli/options.js';
 import type { Dataset } from '../data/dataset.js';
@@ -17,8 +17,11 @@ export async function runSweep(spec: SweepSpec, out: string, opts: { threads: nu
   const cells = expandGrid(spec); // every value is checked here, before any work
   const datasets = new Map<string, Dataset>();
   for (const c of cells) {
-    if (!datasets.has(c.config.dataset)) datasets.set(c.config.dataset, resolveDataset(c.config.dataset));
-    checkBoundLabels(c.config, datasets.get(c.config.dataset)!); // before any work, like `run`
+    const key = datasetKey(c.config);
+    if (!datasets.has(key)) datasets.set(key, datasetOf(c.config));
+    // before any work, like `run`
+    checkRunFits(c.config, datasets.get(key)!);
+    checkBoundLabels(c.config, datasets.get(key)!);
   }
   const manifest = manifestOf(spec, cells);
   openSweep(out, manifest, opts.resume);

@@ -109,7 +109,7 @@ export class TrainingSession {
       }
       this.epochsDone = epoch + 1;
       // NaN/Inf between logged epochs: one pass over the parameters (cheap next to an epoch)
-      if (!(this.engine.exports as unknown as { net_params_finite(net: number): number }).net_params_finite(net.ptr)) {
+      if (!this.engine.exports.net_params_finite(net.ptr)) {
         rec.status = 'diverged';
         rec.divergedAt = epoch + 1;
       }
