@@ -38,7 +38,9 @@ export const NF_STEP = 20;      // optimizer step count t
 export const NF_NLL = 21;       // f64 [Npad]: per-row loss of the last net_eval
 export const NF_INPUTS = 22;    // nIn
 export const NF_RNG_INIT = 23;  // xoshiro state for weight init
-const NF_LAYER0 = 24;
+export const NF_XR = 24;        // f32 [N][nIn4]: the inputs row-major (nIn4 = nIn rounded up to 4), for the batch gather
+export const NF_XR_ROWS = 25;   // rows of XR filled from X so far: 0 until the first training epoch
+const NF_LAYER0 = 32;
 // Per-layer block (i32 fields) at NF_LAYER0 + 8 * l.
 export const LF_IN = 0;         // fan in
 export const LF_OUT = 1;        // width
@@ -91,7 +93,9 @@ export function net_create(widths: usize, acts: usize, L: i32, batch: i32, nRows
   sf(net, NF_X, <i32>alloc(<u32>(nIn * np * 4)));
   sf(net, NF_Y, <i32>alloc(<u32>(np * 4)));
   sf(net, NF_IDX, <i32>alloc(<u32>(np * 4)));
-  sf(net, NF_XB, <i32>alloc(<u32>(nIn * bp * 4)));
+  const nIn4 = pad4(nIn);
+  sf(net, NF_XR, <i32>alloc(<u32>(np * nIn4 * 4)));
+  sf(net, NF_XB, <i32>alloc(<u32>(nIn4 * bp * 4))); // nIn4 rows: the gather writes whole 4 x 4 blocks
   sf(net, NF_YB, <i32>alloc(<u32>(bp * 4)));
   sf(net, NF_DELTA_A, <i32>alloc(<u32>(maxW * bp * 4)));
   sf(net, NF_DELTA_B, <i32>alloc(<u32>(maxW * bp * 4)));
@@ -142,28 +146,70 @@ function forward(net: usize, x: usize, y: usize, B: i32, n: i32, which: i32): f6
   return softmax_ce_forward(last, last, y, gf(net, NF_CLASSES), B, n);
 }
 
+/** XR, the row-major copy of X the gather reads, built on the first training epoch (the host
+ *  writes X, [unit][row], for the eval; a host that rewrites X afterwards sets field 25 to 0). */
+function ensure_rows(net: usize): void {
+  const N = gf(net, NF_ROWS);
+  if (gf(net, NF_XR_ROWS) == N) return;
+  const nIn = gf(net, NF_INPUTS), nIn4 = pad4(nIn), np = gf(net, NF_ROWS_PAD);
+  const X = <usize>gf(net, NF_X), XR = <usize>gf(net, NF_XR);
+  for (let r = 0; r < N; r++) {
+    for (let i = 0; i < nIn4; i++) store<f32>(XR + (<usize>(r * nIn4 + i) << 2), i < nIn ? load<f32>(X + (<usize>(i * np + r) << 2)) : 0);
+  }
+  sf(net, NF_XR_ROWS, N);
+}
+
+// gather_batch: rows order[0..n) of XR -> xb [nIn4][B] (columns n..B zero), labels -> yb [B].
+// Four rows at a time: four 4-float loads per feature block, transposed with shuffles.
+function gather_batch(net: usize, xb: usize, yb: usize, order: usize, n: i32, B: i32): void {
+  const nIn4 = pad4(gf(net, NF_INPUTS));
+  const XR = <usize>gf(net, NF_XR), Y = <usize>gf(net, NF_Y);
+  const rowBytes = <usize>nIn4 << 2, colBytes = <usize>B << 2;
+  let s = 0;
+  for (; s + 4 <= n; s += 4) {
+    const r0 = load<i32>(order + (<usize>s << 2)), r1 = load<i32>(order + (<usize>s << 2), 4);
+    const r2 = load<i32>(order + (<usize>s << 2), 8), r3 = load<i32>(order + (<usize>s << 2), 12);
+    store<i32>(yb + (<usize>s << 2), load<i32>(Y + (<usize>r0 << 2)));
+    store<i32>(yb + (<usize>s << 2), load<i32>(Y + (<usize>r1 << 2)), 4);
+    store<i32>(yb + (<usize>s << 2), load<i32>(Y + (<usize>r2 << 2)), 8);
+    store<i32>(yb + (<usize>s << 2), load<i32>(Y + (<usize>r3 << 2)), 12);
+    const p0 = XR + <usize>r0 * rowBytes, p1 = XR + <usize>r1 * rowBytes, p2 = XR + <usize>r2 * rowBytes, p3 = XR + <usize>r3 * rowBytes;
+    let q = xb + (<usize>s << 2);
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const a = v128.load(p0 + i), b = v128.load(p1 + i), c = v128.load(p2 + i), d = v128.load(p3 + i);
+      const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+      const cd0 = i32x4.shuffle(c, d, 0, 4, 1, 5), cd1 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+      v128.store(q, i32x4.shuffle(ab0, cd0, 0, 1, 4, 5));
+      v128.store(q + colBytes, i32x4.shuffle(ab0, cd0, 2, 3, 6, 7));
+      v128.store(q + 2 * colBytes, i32x4.shuffle(ab1, cd1, 0, 1, 4, 5));
+      v128.store(q + 3 * colBytes, i32x4.shuffle(ab1, cd1, 2, 3, 6, 7));
+      q += 4 * colBytes;
+    }
+  }
+  // the last rows one by one; padding columns are zero so they stay finite
+  for (; s < B; s++) {
+    const r = s < n ? load<i32>(order + (<usize>s << 2)) : -1;
+    store<i32>(yb + (<usize>s << 2), r >= 0 ? load<i32>(Y + (<usize>r << 2)) : 0);
+    for (let i = 0; i < nIn4; i++) {
+      store<f32>(xb + (<usize>(i * B + s) << 2), r >= 0 ? load<f32>(XR + <usize>r * rowBytes + (<usize>i << 2)) : 0);
+    }
+  }
+}
+
 /** One epoch of mini-batch training over rows idx[0..nTrain), in one call. Batches are contiguous
  *  slices of idx (shuffled first when `shuffle`); the last batch may be smaller. With `gradStats`
  *  the mini-batch gradients of every weight matrix are accumulated for net_grad_stats. Returns
  *  the number of mini-batches. */
 export function net_train_epoch(net: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool): i32 {
   const L = gf(net, NF_LAYERS), P = gf(net, NF_PARAMS), batch = gf(net, NF_BATCH), K = gf(net, NF_CLASSES);
-  const nIn = gf(net, NF_INPUTS), np = gf(net, NF_ROWS_PAD);
-  const param = <usize>gf(net, NF_PARAM), grad = <usize>gf(net, NF_GRAD);
-  const X = <usize>gf(net, NF_X), Y = <usize>gf(net, NF_Y), idx = <usize>gf(net, NF_IDX);
+  const param = <usize>gf(net, NF_PARAM), grad = <usize>gf(net, NF_GRAD), idx = <usize>gf(net, NF_IDX);
   const xb = <usize>gf(net, NF_XB), yb = <usize>gf(net, NF_YB);
+  ensure_rows(net);
   if (shuffle) rng_shuffle(<usize>gf(net, NF_RNG_ORDER), idx, nTrain);
   let nb = 0;
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
-    // gather the batch into [unit][sample]; padding columns are zero so they stay finite
-    for (let s = 0; s < B; s++) {
-      const r = s < n ? load<i32>(idx + (<usize>(start + s) << 2)) : -1;
-      store<i32>(yb + (<usize>s << 2), r >= 0 ? load<i32>(Y + (<usize>r << 2)) : 0);
-      for (let i = 0; i < nIn; i++) {
-        store<f32>(xb + (<usize>(i * B + s) << 2), r >= 0 ? load<f32>(X + (<usize>(i * np + r) << 2)) : 0);
-      }
-    }
+    gather_batch(net, xb, yb, idx + (<usize>start << 2), n, B);
     forward(net, xb, 0, B, n, LF_ACT_TRAIN);
     let dOut = <usize>gf(net, NF_DELTA_A), dIn = <usize>gf(net, NF_DELTA_B);
     softmax_ce_backward(dOut, <usize>lf(net, L - 1, LF_ACT_TRAIN), yb, K, B, n);

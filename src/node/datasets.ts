@@ -48,11 +48,11 @@ export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInpu
     acts += 4 * widths[l + 1] * (bp + np);
     largest = Math.max(largest, 4 * widths[l + 1] * np);
   }
-  const X = 4 * data.nInputs * np;
-  const net = 24 * P + X + 12 * np + 4 * data.nInputs * bp + 8 * maxW * bp + acts;
+  const X = 4 * data.nInputs * np, XR = 4 * pad4(data.nInputs) * np; // [unit][row] for the eval, row-major for the gather
+  const net = 24 * P + X + XR + 12 * np + 4 * pad4(data.nInputs) * bp + 8 * maxW * bp + acts;
   const cap = 2 ** Math.ceil(Math.log2(2 * Math.max(data.nRows, 8)));
   const mi = 8 * np + 16 * cap + (4 * data.nClasses + 16) * data.nRows + 12 * maxW + 4 * 65536;
-  largest = Math.max(largest, X, 8 * P, 4 * data.nClasses * data.nRows, 16 * cap);
+  largest = Math.max(largest, XR, 8 * P, 4 * data.nClasses * data.nRows, 16 * cap);
   return { total: net + mi + 4 * data.nRows, largest };
 }
 
