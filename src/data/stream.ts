@@ -36,14 +36,19 @@ function readAt(fd: number, buf: Uint8Array, pos: number, file: string): void {
 export function npyShape(file: string): { rows: number; cols: number } {
   const fd = openFile(file);
   try {
-    const size = fs.fstatSync(fd).size;
-    const head = new Uint8Array(Math.min(size, 12 + 65535 + 16));
-    readAt(fd, head, 0, file);
-    const h = parseNpyHeader(head, size, file);
+    const h = readNpyHeader(fd, file);
     return { rows: h.rows, cols: h.cols };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The parsed header of an open .npy file (at most the largest v1-v3 header is read). */
+function readNpyHeader(fd: number, file: string): ReturnType<typeof parseNpyHeader> {
+  const size = fs.fstatSync(fd).size;
+  const head = new Uint8Array(Math.min(size, 12 + 65535 + 16));
+  readAt(fd, head, 0, file);
+  return parseNpyHeader(head, size, file);
 }
 
 /** Chunks of at most chunkRows rows of a .npy, .csv/.tsv/.txt file. */
@@ -57,10 +62,7 @@ export function* streamRows(file: string, chunkRows: number): Generator<RowChunk
 function* streamNpy(file: string, chunkRows: number): Generator<RowChunk> {
   const fd = openFile(file);
   try {
-    const size = fs.fstatSync(fd).size;
-    const head = new Uint8Array(Math.min(size, 12 + 65535 + 16));
-    readAt(fd, head, 0, file);
-    const h = parseNpyHeader(head, size, file);
+    const h = readNpyHeader(fd, file);
     const { rows, cols, itemSize, read, dataStart } = h;
     const step = Math.max(1, Math.min(chunkRows, Math.floor(2 ** 28 / (cols * itemSize)) || 1));
     const raw = new Uint8Array(step * cols * itemSize);
