@@ -3,7 +3,7 @@
 // fit (then the key is the pattern); otherwise the key is a hash and a key match is confirmed by
 // comparing the whole pattern, so a collision can never merge two patterns.
 import { alloc } from './memory';
-import { sort_unique_f32, sort_scratch_bytes } from './sort';
+import { unique_quantiles_f32, sort_scratch_bytes, finite_range } from './sort';
 
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
 export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
@@ -93,12 +93,13 @@ function make_edges(edges: usize, p1: f64, p2: f64, nbins: i32): void {
 function make_grid(edges: usize, top: i32, lo: f32, inv: f32): void {
   const grid = edges + MAX_BINS * 4;
   if (inv == 0) return;
-  let j = 1; // first inner edge whose grid cell is >= g
-  for (let g = 0; g < GRID; g++) {
-    while (j < top && grid_of(load<f32>(edges + (<usize>j << 2)), lo, inv) < g) j++;
-    const mixed = j < top && grid_of(load<f32>(edges + (<usize>j << 2)), lo, inv) == g;
-    store<i32>(grid + (<usize>g << 2), mixed ? GRID_MIXED : j - 1);
+  let g = 0; // cells below g are written
+  for (let j = 1; j < top; j++) {
+    const gj = grid_of(load<f32>(edges + (<usize>j << 2)), lo, inv);
+    for (; g < gj; g++) store<i32>(grid + (<usize>g << 2), j - 1);
+    if (g == gj) { store<i32>(grid + (<usize>g << 2), GRID_MIXED); g++; }
   }
+  for (; g < GRID; g++) store<i32>(grid + (<usize>g << 2), top - 1);
 }
 
 /** digitize(v, edges) - 1 for edges[0] <= v < edges[top], by binary search: the number of edges
@@ -381,39 +382,16 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
 // act_range: act [nUnits][B] (first N columns) -> out f32[2] = min, max over the finite values
 // ((0, 0) when there is none): the range of a layer for the observed / running-max binning modes.
 export function act_range(act: usize, nUnits: i32, N: i32, B: i32, out: usize): void {
-  const inf = f32x4.splat(Infinity);
-  let vmin = inf, vmax = f32x4.neg(inf);
-  let smin: f32 = Infinity, smax: f32 = -Infinity;
-  const n4 = N & ~3;
-  for (let u = 0; u < nUnits; u++) {
-    const row = act + (<usize>(u * B) << 2);
-    for (let s = 0; s < n4; s += 4) {
-      const v = v128.load(row + (<usize>s << 2));
-      const finite = f32x4.lt(f32x4.abs(v), inf);
-      vmin = v128.bitselect(f32x4.min(vmin, v), vmin, finite);
-      vmax = v128.bitselect(f32x4.max(vmax, v), vmax, finite);
-    }
-    for (let s = n4; s < N; s++) {
-      const v = load<f32>(row + (<usize>s << 2));
-      if (Mathf.abs(v) < Infinity) { smin = Mathf.min(smin, v); smax = Mathf.max(smax, v); }
-    }
-  }
-  smin = Mathf.min(Mathf.min(smin, f32x4.extract_lane(vmin, 0)), Mathf.min(f32x4.extract_lane(vmin, 1), Mathf.min(f32x4.extract_lane(vmin, 2), f32x4.extract_lane(vmin, 3))));
-  smax = Mathf.max(Mathf.max(smax, f32x4.extract_lane(vmax, 0)), Mathf.max(f32x4.extract_lane(vmax, 1), Mathf.max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3))));
-  if (smin > smax) { smin = 0; smax = 0; }
-  store<f32>(out, smin);
-  store<f32>(out, smax, 4);
+  finite_range(act, nUnits, N, B, out);
+  if (load<f32>(out) > load<f32>(out, 4)) { store<f32>(out, 0); store<f32>(out, 0, 4); }
 }
 
-// Entropy-based adaptive binning (EBAB, PAPER.md 5), per layer.
-const E_UNIQ = 0, E_SCRATCH = 4;
+// Entropy-based adaptive binning (EBAB, PAPER.md 5), per layer. ctx: the scratch of
+// unique_quantiles_f32 (assembly/sort.ts).
 
 /** ebab_create: scratch for layers of up to maxValues = units x rows values. */
 export function ebab_create(maxValues: i32): usize {
-  const ctx = alloc(16);
-  store<u32>(ctx + E_UNIQ, <u32>alloc(<u32>(maxValues * 4)));
-  store<u32>(ctx + E_SCRATCH, <u32>alloc(sort_scratch_bytes(maxValues)));
-  return ctx;
+  return alloc(sort_scratch_bytes(maxValues));
 }
 
 // ebab_edges: act [nUnits][B] (first N columns) -> edges f32[nbins + 2]; returns nbins + 2.
@@ -421,17 +399,14 @@ export function ebab_create(maxValues: i32): usize {
 // bound (min(lower, U[0]) if useLower, else U[0]), edges[1 + k] = U[floor(k M / nbins)] for
 // k < nbins, edges[nbins + 1] = U[M - 1]. No value at all: every edge is the lower bound (or 0).
 export function ebab_edges(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, useLower: i32, lower: f64, nbins: i32, edges: usize): i32 {
-  const uniq = <usize>load<u32>(ctx + E_UNIQ);
-  const M = sort_unique_f32(act, nUnits, N, B, uniq, <usize>load<u32>(ctx + E_SCRATCH));
+  const M = unique_quantiles_f32(act, nUnits, N, B, nbins, edges + 4, ctx);
   let lo: f32 = useLower ? <f32>lower : 0;
   if (M > 0) {
-    const u0 = load<f32>(uniq);
+    const u0 = load<f32>(edges, 4); // U[0]
     lo = useLower != 0 && lo < u0 ? lo : u0;
+  } else {
+    for (let k = 1; k <= nbins + 1; k++) store<f32>(edges + (<usize>k << 2), lo);
   }
   store<f32>(edges, lo);
-  for (let k = 0; k <= nbins; k++) {
-    const at = k < nbins ? <i32>(<i64>k * <i64>M / <i64>nbins) : M - 1;
-    store<f32>(edges + (<usize>(k + 1) << 2), M > 0 ? load<f32>(uniq + (<usize>at << 2)) : lo);
-  }
   return nbins + 2;
 }

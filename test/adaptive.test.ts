@@ -95,6 +95,53 @@ describe('sort_unique_f32 vs refSortedUnique', () => {
   });
 });
 
+describe('bucket sort paths (assembly/sort.ts): large buckets, repeats, infinities', () => {
+  it('clusters far denser than the rest (buckets sorted by insertion and by radix), many repeats', () => {
+    const t = new TestData(11);
+    for (const [n, cluster, dupEvery] of [[5000, 3000, 0], [5000, 400, 3], [20000, 12000, 7], [777, 100, 2]] as const) {
+      const v: number[] = [];
+      for (let i = 0; i < n - cluster; i++) v.push(Math.fround(t.uniform(-1, 1)));
+      for (let i = 0; i < cluster; i++) v.push(Math.fround(0.25 + t.uniform(0, 1) * 2 ** -12)); // one bucket or a few
+      if (dupEvery > 0) for (let i = 0; i < n; i += dupEvery) v[i] = v[(i * 7919) % n];
+      expect(wasmSortUnique(v), `n ${n} cluster ${cluster}`).toEqual(refSortedUnique(v));
+      for (const nbins of [1, 7, 30, 2000]) {
+        const rows = v.map((x) => [x]);
+        expect(Array.from(wasmEdges(rows, nbins, -1)), `n ${n} nbins ${nbins}`).toEqual(Array.from(refEbabEdges(v, nbins, -1)));
+      }
+    }
+  });
+  it('a repeat up to 7 places after its twin inside a bucket of 8 (the repeat window)', () => {
+    for (const gap of [1, 4, 7]) {
+      const v: number[] = [];
+      for (let k = 0; k < 500; k++) { // groups of 8 close values, far apart: about one bucket each
+        const group = Array.from({ length: 8 }, (_, i) => Math.fround(k + i * 2 ** -10));
+        group[gap] = group[0];
+        v.push(...group);
+      }
+      expect(wasmSortUnique(v), `gap ${gap}`).toEqual(refSortedUnique(v));
+      const rows = v.map((x) => [x]);
+      expect(Array.from(wasmEdges(rows, 30)), `gap ${gap}`).toEqual(Array.from(refEbabEdges(v, 30)));
+    }
+  });
+  it('every value equal, two values, infinities, NaN and -0 among the values, a tail of N % 4 rows', () => {
+    const cases: number[][] = [
+      new Array(1000).fill(0.5),
+      Array.from({ length: 999 }, (_, i) => (i % 2 ? 1 : -1)),
+      [Infinity, -Infinity, 0, -0, NaN, 1, 1, -1, Infinity, 2, -0],
+      Array.from({ length: 503 }, (_, i) => (i % 17 === 0 ? NaN : i % 13 === 0 ? -Infinity : Math.sin(i))),
+      [3.4028234663852886e38, -3.4028234663852886e38, 0, 1e-45, -1e-45, 1],
+    ];
+    for (const v of cases) {
+      expect(wasmSortUnique(v)).toEqual(refSortedUnique(v));
+      const rows = v.map((x) => [x, -x]);
+      for (const nbins of [2, 5, 30]) {
+        expect(Array.from(wasmEdges(rows, nbins, 0)), `nbins ${nbins}`).toEqual(Array.from(refEbabEdges(rows.flat(), nbins, 0)));
+        expect(Array.from(wasmEdges(rows, nbins))).toEqual(Array.from(refEbabEdges(rows.flat(), nbins)));
+      }
+    }
+  });
+});
+
 describe('ebab_edges vs refEbabEdges', () => {
   it('a hand case: values 0..9, 5 bins', () => {
     const rows = Array.from({ length: 10 }, (_, i) => [i]);
@@ -133,6 +180,17 @@ describe('mi_binned mode 2 (explicit edges) vs the reference', () => {
       const edges = Float32Array.from(raw);
       const y = t.labels(N, K);
       expectSame(wasmExplicit(rows, y, edges, K), refMiExplicitRows(rows, y, edges, K), `N ${N} d ${d} edges ${nE}`);
+    }
+  });
+  it('edges bunched in a few grid cells, infinite outer edges (no grid), the EBAB edges of skewed data', () => {
+    const t = new TestData(12);
+    const N = 700, d = 6, K = 2;
+    const rows = Array.from({ length: N }, () => Array.from({ length: d }, () => Math.fround(t.uniform(0, 1) ** 8)));
+    const y = t.labels(N, K);
+    const bunched = Float32Array.from([0, 1e-7, 2e-7, 2e-7, 3e-7, 1e-6, 1e-5, 1e-4, 0.5, 1]);
+    const infinite = Float32Array.from([-Infinity, 1e-6, 1e-3, 0.1, Infinity]);
+    for (const edges of [bunched, infinite, refEbabEdges(rows.flat(), 30, 0), refEbabEdges(rows.flat(), 4000)]) {
+      expectSame(wasmExplicit(rows, y, edges, K), refMiExplicitRows(rows, y, edges, K), `edges ${edges.length}`);
     }
   });
   it('values exactly on edges, just below them, outside, infinite and NaN', () => {
