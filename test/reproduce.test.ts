@@ -79,3 +79,13 @@ describe('infoplane reproduce', () => {
     expect(JSON.parse(readFileSync(join(d, 'reproduction.json'), 'utf8')).claims).toEqual(s.claims);
   }, 120_000);
 });
+
+describe('spearman', () => {
+  it('is 1 for a monotone increase, -1 for a decrease, and handles ties and Infinity', async () => {
+    const { spearman } = await import('../src/reproduce/claims.js');
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [9, 5, 2, 1])).toBeCloseTo(-1, 12);
+    expect(spearman([1, 2, 3, 4, 5], [1327, 601, 513, 651, 474])).toBeCloseTo(-0.7, 12);
+    expect(spearman([1, 2, 3], [Infinity, 5, 5])).toBeCloseTo(-0.866, 3);
+  });
+});
