@@ -69,11 +69,10 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
 // = (W^T dOut) * f'(inp), the gradient at the previous layer's pre-activation.
 export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
   const rowBytes = <usize>B << 2;
-  const bytes = <usize>B << 2;
   for (let o = 0; o < nOut; o++) {
     const d = dOut + <usize>o * rowBytes;
     let sb = f32x4.splat(0);
-    for (let s: usize = 0; s < bytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
+    for (let s: usize = 0; s < rowBytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
     store<f32>(db + (<usize>o << 2), hsum(sb));
     const wRow = dW + (<usize>(o * nIn) << 2);
     let i = 0;
@@ -81,7 +80,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
     for (; i + 4 <= nIn; i += 4) {
       const x0 = inp + <usize>i * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-      for (let s: usize = 0; s < bytes; s += 16) {
+      for (let s: usize = 0; s < rowBytes; s += 16) {
         const g = v128.load(d + s);
         a0 = madd(a0, g, v128.load(x0 + s)); a1 = madd(a1, g, v128.load(x1 + s));
         a2 = madd(a2, g, v128.load(x2 + s)); a3 = madd(a3, g, v128.load(x3 + s));
@@ -92,7 +91,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
     for (; i < nIn; i++) {
       const x0 = inp + <usize>i * rowBytes;
       let a0 = f32x4.splat(0);
-      for (let s: usize = 0; s < bytes; s += 16) a0 = madd(a0, v128.load(d + s), v128.load(x0 + s));
+      for (let s: usize = 0; s < rowBytes; s += 16) a0 = madd(a0, v128.load(d + s), v128.load(x0 + s));
       store<f32>(wRow + (<usize>i << 2), hsum(a0));
     }
   }

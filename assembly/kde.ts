@@ -22,7 +22,6 @@ const IBLOCK = 128; // rows i between flushes of the j-side f32 sums
 
 /** kde_create: scratch for up to maxN rows of up to maxUnits units and K classes. */
 export function kde_create(maxN: i32, maxUnits: i32, K: i32): usize {
-  store<i32>(consts + (<usize>K_BIAS << 2), 0x4B400000 - 127); // bits of the magic number - 127
   const ctx = alloc(64);
   const maxPad = ((maxN + 3) & ~3) + 4 * K;
   put(ctx, F_K, K);
@@ -60,8 +59,9 @@ function flush_j(acc32: usize, acc64: usize, maxPad: i32, from: i32, to: i32): v
 // Constants of the inner loop, kept in memory and loaded once per call: V8 rebuilds every
 // v128.const with several instructions at each use, a local costs nothing.
 const K_CUT = 0, K_NLOG2E = 1, K_TMIN = 2, K_MAGIC = 3, K_C5 = 4, K_C4 = 5, K_C3 = 6, K_C2 = 7, K_C1 = 8, K_ONE = 9, K_BIAS = 10;
+// K_BIAS is read as i32 bits: those of the magic number less 127 (0x4B3FFF81, the f32 12582785).
 const consts = memory.data<f32>([CUT, -1.4426950408889634, -126, 12582912.0,
-  0.001326472731307149, 0.009671512991189957, 0.05550733581185341, 0.24022242426872253, 0.6931470036506653, 1, 0]);
+  0.001326472731307149, 0.009671512991189957, 0.05550733581185341, 0.24022242426872253, 0.6931470036506653, 1, 12582785.0]);
 // @ts-ignore: decorator
 @inline function kc(k: i32): v128 { return v128.load32_splat(consts + (<usize>k << 2)); }
 
@@ -176,8 +176,7 @@ export function kde_mi(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y: u
     const sp = start + (<usize>c << 2);
     const p = load<i32>(sp);
     store<i32>(sp, p + 1);
-    store<i32>(slotRow + (<usize>p << 2), row);
-    store<i32>(slotClass + (<usize>p << 2), c);
+    store<i32>(slotRow + (<usize>p << 2), row); // slotClass[p] is c already
   }
   // gather, scaled so that squared distances come out divided by 8 s2
   const scale = <f32>Math.sqrt(1.0 / (8.0 * s2));

@@ -29,7 +29,7 @@ export const NF_GSQ = 11;       // f64[L] sum over mini-batches of ||dW_l||^2
 export const NF_X = 12;         // f32 [nIn][Npad]: all inputs, [unit][sample]
 export const NF_Y = 13;         // i32 [Npad]: all labels
 export const NF_IDX = 14;       // i32 [N]: row order; the first nTrain rows are the training set
-export const NF_XB = 15;        // f32 [nIn][Bpad]: the gathered mini-batch
+export const NF_XB = 15;        // f32 [nIn4][Bpad]: the gathered mini-batch
 export const NF_YB = 16;        // i32 [Bpad]
 export const NF_DELTA_A = 17;   // f32 [maxWidth][Bpad]
 export const NF_DELTA_B = 18;   // f32 [maxWidth][Bpad]
@@ -130,10 +130,9 @@ export function net_init(net: usize, seed: u32, fanOut: bool): void {
   sf(net, NF_STEP, 0);
 }
 
-/** Forward a [nIn][stride] input through all layers into the activation buffers of `which`
- *  (LF_ACT_TRAIN or LF_ACT_EVAL); the last layer holds softmax probabilities. Returns mean CE
- *  over the first n rows when y != 0. */
-function forward(net: usize, x: usize, y: usize, B: i32, n: i32, which: i32): f64 {
+/** Forward a [nIn][B] input through all layers into the activation buffers of `which`
+ *  (LF_ACT_TRAIN or LF_ACT_EVAL); the last layer holds softmax probabilities. */
+function forward(net: usize, x: usize, B: i32, which: i32): void {
   const L = gf(net, NF_LAYERS), param = <usize>gf(net, NF_PARAM);
   let inp = x;
   for (let l = 0; l < L; l++) {
@@ -143,7 +142,7 @@ function forward(net: usize, x: usize, y: usize, B: i32, n: i32, which: i32): f6
     inp = out;
   }
   const last = <usize>lf(net, L - 1, which);
-  return softmax_ce_forward(last, last, y, gf(net, NF_CLASSES), B, n);
+  softmax_ce_forward(last, last, 0, gf(net, NF_CLASSES), B, 0);
 }
 
 /** XR, the row-major copy of X the gather reads, built on the first training epoch (the host
@@ -210,7 +209,7 @@ export function net_train_epoch(net: usize, nTrain: i32, opt: i32, lr: f32, mu: 
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
     gather_batch(net, xb, yb, idx + (<usize>start << 2), n, B);
-    forward(net, xb, 0, B, n, LF_ACT_TRAIN);
+    forward(net, xb, B, LF_ACT_TRAIN);
     let dOut = <usize>gf(net, NF_DELTA_A), dIn = <usize>gf(net, NF_DELTA_B);
     softmax_ce_backward(dOut, <usize>lf(net, L - 1, LF_ACT_TRAIN), yb, K, B, n);
     for (let l = L - 1; l >= 0; l--) {
@@ -274,7 +273,7 @@ export function net_grad_stats(net: usize, nb: i32, out: usize): void {
 export function net_eval(net: usize, nTrain: i32, out: usize): void {
   const N = gf(net, NF_ROWS), np = gf(net, NF_ROWS_PAD), K = gf(net, NF_CLASSES), L = gf(net, NF_LAYERS);
   const Y = <usize>gf(net, NF_Y), idx = <usize>gf(net, NF_IDX), nll = <usize>gf(net, NF_NLL);
-  forward(net, <usize>gf(net, NF_X), 0, np, N, LF_ACT_EVAL);
+  forward(net, <usize>gf(net, NF_X), np, LF_ACT_EVAL);
   const p = <usize>lf(net, L - 1, LF_ACT_EVAL);
   let trL: f64 = 0, trA: f64 = 0, teL: f64 = 0, teA: f64 = 0;
   for (let j = 0; j < N; j++) {

@@ -235,8 +235,7 @@ function bucket_keys(act: usize, nUnits: i32, N: i32, B: i32, scratch: usize): i
     }
   }
   for (let i = 0; i < nLarge; i++) {
-    const b = load<i32>(large + (<usize>i << 2));
-    if (b < 0 || b >= G) continue; // (the NaN bucket)
+    const b = load<i32>(large + (<usize>i << 2)); // in [0, G): the NaN bucket's count is never listed
     const begin = b == 0 ? 0 : <i32>load<u32>(ends + (<usize>(b - 1) << 2)), c = <i32>load<u32>(ends + (<usize>b << 2)) - begin;
     if (c <= SMALL) insertion_sort(sorted + (<usize>begin << 2), c);
     else radix_sort_span(sorted + (<usize>begin << 2), work, c, digits);

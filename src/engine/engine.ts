@@ -20,6 +20,11 @@ export interface CoreExports {
   net_eval(net: number, nTrain: number, out: number): void;
   net_mi_binned(net: number, ctx: number, mode: number, p1: number, p2: number, nbins: number, out: number): void;
   net_params_finite(net: number): number;
+  act_range(act: number, nUnits: number, N: number, B: number, out: number): void;
+  ebab_create(maxValues: number): number;
+  ebab_edges(ctx: number, act: number, nUnits: number, N: number, B: number, useLower: number, lower: number, nbins: number, edges: number): number;
+  kde_create(maxN: number, maxUnits: number, K: number): number;
+  kde_mi(ctx: number, act: number, nUnits: number, N: number, B: number, y: number, rows: number, nRows: number, s2: number, out: number): void;
   [name: string]: unknown;
 }
 
@@ -45,4 +50,4 @@ export class Engine {
 
 export const ACTIVATION_CODE: Record<string, number> = { linear: 0, tanh: 1, relu: 2, sigmoid: 3, softsign: 4, softplus: 5 };
 export const OPTIMIZER_CODE: Record<string, number> = { sgd: 0, momentum: 1, adam: 2 };
-export const BIN_MODE = { edges: 0, width: 1 } as const;
+export const BIN_MODE = { edges: 0, width: 1, explicit: 2 } as const;

@@ -1,14 +1,8 @@
 // `adaptive`: entropy-based adaptive binning (EBAB, Chelombiev et al. 2019; PAPER.md 5). Per layer
 // and logged epoch the edges are equal-count quantiles of the layer's distinct values, so every bin
 // holds the same share of them; then the patterns are counted as for `bin`.
+import { BIN_MODE } from '../engine/engine.js';
 import type { EstimatorFactory, PlanePoint } from './estimator.js';
-
-const BIN_EXPLICIT = 2; // mi_binned mode: explicit f32 edges (docs/ABI.md)
-
-interface AdaptiveExports {
-  ebab_create(maxValues: number): number;
-  ebab_edges(ctx: number, act: number, nUnits: number, N: number, B: number, useLower: number, lower: number, nbins: number, edges: number): number;
-}
 
 /** The EBAB lower edge: -1 for tanh, 0 for ReLU, otherwise none (the smallest value). */
 export function ebabLower(activation: string): number | undefined {
@@ -22,10 +16,9 @@ export function adaptiveSettings(nbins: number): string {
 
 export const adaptive: EstimatorFactory = (config, engine, sizes) => {
   const e = engine.exports;
-  const ex = e as unknown as AdaptiveExports;
   const nbins = config.adaptiveBins ?? 30;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
-  const ebab = ex.ebab_create(sizes.maxRows * sizes.maxWidth);
+  const ebab = e.ebab_create(sizes.maxRows * sizes.maxWidth);
   const edges = engine.alloc(4 * (nbins + 2));
   const out = engine.alloc(8 * 3);
   return {
@@ -35,8 +28,8 @@ export const adaptive: EstimatorFactory = (config, engine, sizes) => {
       const points: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
         const lower = ebabLower(input.activation[l]);
-        const nEdges = ex.ebab_edges(ebab, input.act[l], input.width[l], input.n, input.stride, lower === undefined ? 0 : 1, lower ?? 0, nbins, edges);
-        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_EXPLICIT, edges, 0, nEdges, out);
+        const nEdges = e.ebab_edges(ebab, input.act[l], input.width[l], input.n, input.stride, lower === undefined ? 0 : 1, lower ?? 0, nbins, edges);
+        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_MODE.explicit, edges, 0, nEdges, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
         points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
       }

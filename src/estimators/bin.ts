@@ -15,8 +15,6 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
   return `${b.bins} edges linspace(${b.lo}, ${b.hi}) (${b.bins - 1} bins + the >= ${b.hi} cell)`;
 }
 
-interface RangeExports { act_range(act: number, nUnits: number, N: number, B: number, out: number): void }
-
 export const bin: EstimatorFactory = (config, engine, sizes) => {
   const e = engine.exports;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
@@ -34,7 +32,7 @@ export const bin: EstimatorFactory = (config, engine, sizes) => {
       for (let l = 0; l < input.act.length; l++) {
         let lo = p1, hi = p2;
         if (rangeMode !== 'fixed') {
-          (e as unknown as RangeExports).act_range(input.act[l], input.width[l], input.n, input.stride, rangeOut);
+          e.act_range(input.act[l], input.width[l], input.n, input.stride, rangeOut);
           [lo, hi] = engine.f32(rangeOut, 2);
           if (rangeMode === 'running-max') {
             runLo[l] = lo = Math.min(lo, runLo[l] ?? lo);

@@ -7,13 +7,6 @@ import type { ExperimentConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { EstimatorFactory, LayerActivations, PlanePoint } from './estimator.js';
 
-interface KdeExports {
-  kde_create(maxN: number, maxUnits: number, K: number): number;
-  kde_mi(ctx: number, act: number, nUnits: number, N: number, B: number, y: number, rows: number, nRows: number, s2: number, out: number): void;
-  rng_seed(state: number, seed: number, stream: number): void;
-  rng_shuffle(state: number, ptr: number, n: number): void;
-}
-
 /** PRNG stream of the row subsample (split 1, init 2 and batch order 3 are the trainer's). */
 export const KDE_STREAM = 0x6b6465;
 /** `auto` noise variance: 1e-3 (the 12-bit nets) when the widest layer has at most this many units, else 1e-1 (MNIST-sized). */
@@ -38,7 +31,7 @@ export function kdeRowCount(samples: number, n: number): number {
 /** The subsample itself, written to rows i32[n] (first m entries, ascending): a Fisher-Yates
  *  shuffle of 0..n-1 on the wasm PRNG (seed, KDE_STREAM), cut to m. */
 export function kdeDrawRows(engine: Engine, seed: number, n: number, m: number, rows: number, state: number): void {
-  const ex = engine.exports as unknown as KdeExports;
+  const ex = engine.exports;
   const idx = engine.i32(rows, n);
   for (let i = 0; i < n; i++) idx[i] = i;
   ex.rng_seed(state, seed >>> 0, KDE_STREAM);
@@ -60,15 +53,18 @@ function sameValues(engine: Engine, input: LayerActivations, l: number, values: 
   return true;
 }
 
-function copyValues(engine: Engine, input: LayerActivations, l: number): Float32Array {
-  const n = input.n, d = input.width[l], values = new Float32Array(n * d);
+/** The layer's values, copied into `reuse` when it has the right size (no allocation per logged
+ *  epoch once the cache holds a buffer for the layer). */
+function copyValues(engine: Engine, input: LayerActivations, l: number, reuse?: Float32Array): Float32Array {
+  const n = input.n, d = input.width[l];
+  const values = reuse && reuse.length === n * d ? reuse : new Float32Array(n * d);
   for (let u = 0; u < d; u++) values.set(engine.f32(input.act[l] + 4 * u * input.stride, n), u * n);
   return values;
 }
 
 function makeKde(bound: 'upper' | 'lower'): EstimatorFactory {
   return (config, engine, sizes) => {
-    const ex = engine.exports as unknown as KdeExports;
+    const ex = engine.exports;
     const { s2, why } = kdeNoiseVariance(config, sizes.maxWidth);
     const seed = (sizes.seed ?? config.seed) >>> 0;
     const samples = config.kdeSamples ?? DEFAULT_KDE_SAMPLES;
@@ -92,7 +88,7 @@ function makeKde(bound: 'upper' | 'lower'): EstimatorFactory {
           let hit = cache.get(l);
           if (!hit || hit.key !== key || !sameValues(engine, input, l, hit.values)) {
             ex.kde_mi(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out);
-            hit = { key, values: copyValues(engine, input, l), out: engine.f64(out, 4).slice() };
+            hit = { key, values: copyValues(engine, input, l, hit?.values), out: engine.f64(out, 4).slice() };
             cache.set(l, hit);
           }
           const [ixt, ity] = bound === 'upper' ? [hit.out[0], hit.out[1]] : [hit.out[2], hit.out[3]];

@@ -15,7 +15,7 @@
  *   refMiAdaptive(act, nUnits, N, B, y, nbins, lower?, K?) -> RefMiResult
  *       EBAB edges over all units' first N values of act [unit][B], then refMiExplicitRows
  */
-import { refEntropyBits, type RefMiResult } from './mi.js';
+import { refMiOfCells, type RefMiResult } from './mi.js';
 
 export function refActRange(act: ArrayLike<number>, nUnits: number, N: number, B: number): [number, number] {
   let lo = Infinity, hi = -Infinity;
@@ -59,24 +59,7 @@ export function refExplicitCell(v: number, edges: Float32Array): number {
 }
 
 export function refMiExplicitRows(rows: ArrayLike<ArrayLike<number>>, y: ArrayLike<number>, edges: Float32Array, K?: number): RefMiResult {
-  const N = rows.length;
-  let nClasses = K ?? 0;
-  for (let s = 0; s < N; s++) nClasses = Math.max(nClasses, y[s] + 1);
-  const table = new Map<string, number[]>();
-  const classTotals = new Array<number>(nClasses).fill(0);
-  for (let s = 0; s < N; s++) {
-    const key = Array.from(rows[s], (v) => refExplicitCell(v, edges)).join(',');
-    let perClass = table.get(key);
-    if (!perClass) table.set(key, (perClass = new Array<number>(nClasses).fill(0)));
-    perClass[y[s]]++;
-    classTotals[y[s]]++;
-  }
-  const hT = refEntropyBits([...table.values()].map((c) => c.reduce((a, b) => a + b, 0)));
-  let hTgivenY = 0;
-  for (let c = 0; c < nClasses; c++) {
-    if (classTotals[c] > 0) hTgivenY += (classTotals[c] / N) * refEntropyBits([...table.values()].map((p) => p[c]));
-  }
-  return { hT, hTgivenY, patterns: table.size, iXT: hT, iTY: hT - hTgivenY };
+  return refMiOfCells(rows, y, (v) => refExplicitCell(v, edges), K);
 }
 
 export function refMiAdaptive(act: ArrayLike<number>, nUnits: number, N: number, B: number, y: ArrayLike<number>,

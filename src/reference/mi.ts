@@ -21,6 +21,7 @@
  *       act in the ABI layout [unit][B] (first N columns used); y: labels 0..K-1 (first N)
  *   refMiBinnedRows(rows, y, binning, K?) -> RefMiResult
  *       rows[s] = the values of sample s (one per unit)
+ *   refMiOfCells(rows, y, cellOf, K?) -> RefMiResult   the same for any cell rule cellOf(v)
  *   RefMiResult = { hT, hTgivenY, patterns, iXT, iTY }: hT = H(T), hTgivenY = sum_y p(y) H(T|Y=y)
  *       (the ABI's out[0], out[1]), patterns = number of distinct patterns (out[2]),
  *       iXT = hT, iTY = hT - hTgivenY; all in bits.
@@ -78,20 +79,26 @@ export function refEntropyBits(counts: Iterable<number>): number {
 export function refMiBinnedRows(
   rows: ArrayLike<ArrayLike<number>>, y: ArrayLike<number>, binning: RefBinning, K?: number,
 ): RefMiResult {
+  const edges = binning.mode === 'edges' ? refLinspaceEdges(binning.lo, binning.hi, binning.nbins) : undefined;
+  return refMiOfCells(rows, y, (v) => refBinCell(v, binning, edges), K);
+}
+
+export function refMiOfCells(
+  rows: ArrayLike<ArrayLike<number>>, y: ArrayLike<number>, cellOf: (v: number) => number, K?: number,
+): RefMiResult {
   const N = rows.length;
-  if (y.length < N) throw new Error('refMiBinnedRows: fewer labels than rows');
+  if (y.length < N) throw new Error('refMiOfCells: fewer labels than rows');
   let nClasses = K ?? 0;
   for (let s = 0; s < N; s++) nClasses = Math.max(nClasses, y[s] + 1);
-  const edges = binning.mode === 'edges' ? refLinspaceEdges(binning.lo, binning.hi, binning.nbins) : undefined;
 
   // pattern key -> count per class
   const table = new Map<string, number[]>();
   const classTotals = new Array<number>(nClasses).fill(0);
   for (let s = 0; s < N; s++) {
     const row = rows[s];
-    if (row.length !== rows[0].length) throw new Error(`refMiBinnedRows: row ${s} has ${row.length} values, row 0 has ${rows[0].length}`);
+    if (row.length !== rows[0].length) throw new Error(`refMiOfCells: row ${s} has ${row.length} values, row 0 has ${rows[0].length}`);
     const cells: number[] = [];
-    for (let u = 0; u < row.length; u++) cells.push(refBinCell(row[u], binning, edges));
+    for (let u = 0; u < row.length; u++) cells.push(cellOf(row[u]));
     const key = cells.join(',');
     let perClass = table.get(key);
     if (!perClass) {
