@@ -51,6 +51,16 @@ describe('grid', () => {
     expect(a).toHaveLength(4);
     expect(() => specFromText('grid:\n  bogus: [1]\n', 'g.yaml', known)).toThrow(/bogus/);
   });
+
+  it('takes switches (shuffle, bound) from a grid file as booleans, not as truthy text', () => {
+    const known = ['shuffle', 'bound', 'epochs'];
+    const grid = expandGrid(specFromText('grid:\n  shuffle: [true, false]\n', 'g.yaml', known));
+    expect(grid.map((c) => c.config.shuffleBatches)).toEqual([true, false]);
+    const base = expandGrid(specFromText(JSON.stringify({ base: { shuffle: 'false', bound: false }, grid: { epochs: [5] } }), 'g.json', known));
+    expect(base[0].config.shuffleBatches).toBe(false);
+    expect(base[0].config.bound).toBe(false);
+    expect(() => expandGrid(specFromText('grid:\n  shuffle: [yes-please]\n', 'g.yaml', known))).toThrow(/--shuffle/);
+  });
 });
 
 describe('infoplane sweep', () => {

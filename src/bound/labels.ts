@@ -1,15 +1,13 @@
 // The p(x,y) the IB bound is computed for: a dataset's rows as x (uniform; duplicate rows merged)
 // with either the data's own labels or the noisy ib12 rule (PAPER.md 6). No Node imports.
 import type { Dataset } from '../data/dataset.js';
-import { ib12Score, IB12_THRESHOLD } from '../data/ib12.js';
+import { ib12Score } from '../data/ib12.js';
 import type { JointXY } from './ib.js';
 
 export type LabelModel =
   | { kind: 'data' }
   /** p(y=1|x) = sigmoid(gamma (n + |S| - theta)), the ib12 score of the row's 12 inputs. */
   | { kind: 'noisy'; gamma: number; theta: number };
-
-export const DEFAULT_NOISE_THETA = IB12_THRESHOLD;
 
 /** Why `model` cannot be used with `data`, or null if it can. */
 export function labelModelProblem(data: Dataset, model: LabelModel): string | null {
@@ -22,7 +20,7 @@ export function labelModelProblem(data: Dataset, model: LabelModel): string | nu
   return null;
 }
 
-/** Label text for reports: "data labels" or "noisy: sigmoid(5 (n + |S| - 7.65))". */
+/** Label text for reports: "the data's labels" or "noisy: sigmoid(5 (n + |S| - 7.65))". */
 export function describeLabelModel(model: LabelModel): string {
   return model.kind === 'data' ? 'the data\'s labels' : `noisy labels p(y=1|x) = sigmoid(${model.gamma} (n + |S| - ${model.theta}))`;
 }

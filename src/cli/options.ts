@@ -24,6 +24,14 @@ const F32_MAX = 3.4028234663852886e38;
 export const LIMITS = { width: 1 << 16, epochs: 1e8, repeats: 1e5, miPoints: 1e6, threads: 256, nameLength: 200 } as const;
 const intUpTo = (flag: string, v: string, max: number) =>
   num(flag, v, (x) => Number.isInteger(x) && x >= 1 && x <= max, `a whole number in 1..${max}`);
+/** --threads of run, sweep and reproduce. */
+export const threadCount = (v: string) => intUpTo('threads', v, LIMITS.threads);
+
+/** A switch given by commander (boolean) or as text by a sweep grid ("true" / "false"). */
+function boolFlag(flag: string, v: boolean | string): boolean {
+  if (v !== true && v !== false && v !== 'true' && v !== 'false') throw new UsageError(`--${flag}: "${v}" is not true or false`);
+  return v === true || v === 'true';
+}
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${flag}: "${v}" is not one of ${allowed.join(', ')}`);
@@ -51,7 +59,7 @@ function parseSchedule(v: string, points: number): MiSchedule {
 export interface RunFlags {
   preset?: string; name?: string; dataset?: string; layers?: string; activation?: string; optimizer?: string;
   lr?: string; momentum?: string; batch?: string; epochs?: string; init?: string; trainFraction?: string;
-  split?: string; shuffle?: boolean; miSchedule?: string; miPoints?: string; bins?: string; binWidth?: string;
+  split?: string; shuffle?: boolean | string; miSchedule?: string; miPoints?: string; bins?: string; binWidth?: string;
   binRange?: string; estimators?: string; repeats?: string; seed?: string; labelColumn?: string;
   // the IB bound and phases (bound/, record/phases.ts); bound may come as text from a sweep grid
   bound?: boolean | string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
@@ -91,7 +99,7 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
   if (f.init !== undefined) c.init = oneOf('init', f.init, ['fan_in', 'fan_out'] as const);
   if (f.trainFraction !== undefined) c.trainFraction = num('train-fraction', f.trainFraction, (x) => x > 0 && x <= 1, 'in (0, 1]');
   if (f.split !== undefined) c.split = oneOf('split', f.split, ['random', 'ordered', 'stratified'] as const);
-  if (f.shuffle !== undefined) c.shuffleBatches = f.shuffle;
+  if (f.shuffle !== undefined) c.shuffleBatches = boolFlag('shuffle', f.shuffle);
   const points = f.miPoints !== undefined ? intUpTo('mi-points', f.miPoints, LIMITS.miPoints) : c.miSchedule.kind === 'log' ? c.miSchedule.points : 400;
   if (f.miSchedule !== undefined) c.miSchedule = parseSchedule(f.miSchedule, points);
   else if (c.miSchedule.kind === 'log') c.miSchedule = { kind: 'log', points };
@@ -137,19 +145,21 @@ export function estimatorSettingsFromFlags(c: ExperimentConfig, f: RunFlags): vo
 
 /** --bound, --label-noise-gamma/-theta, --compression-threshold. */
 function boundFromFlags(c: ExperimentConfig, f: RunFlags): void {
-  if (f.bound !== undefined) {
-    if (f.bound !== true && f.bound !== false && f.bound !== 'true' && f.bound !== 'false') throw new UsageError(`--bound: "${f.bound}" is not true or false`);
-    c.bound = f.bound === true || f.bound === 'true';
-  }
-  if (f.labelNoiseTheta !== undefined && f.labelNoiseGamma === undefined) throw new UsageError('--label-noise-theta: needs --label-noise-gamma');
-  if (f.labelNoiseGamma !== undefined) {
-    if (!c.bound) throw new UsageError('--label-noise-gamma: the label model is for the IB bound; add --bound');
-    c.boundLabelNoise = {
-      gamma: posReal('label-noise-gamma', f.labelNoiseGamma),
-      theta: f.labelNoiseTheta !== undefined ? num('label-noise-theta', f.labelNoiseTheta, () => true, 'a number') : IB12_THRESHOLD,
-    };
-  }
+  if (f.bound !== undefined) c.bound = boolFlag('bound', f.bound);
+  if (f.labelNoiseGamma !== undefined && !c.bound) throw new UsageError('--label-noise-gamma: the label model is for the IB bound; add --bound');
+  const noise = labelNoiseFromFlags(f.labelNoiseGamma, f.labelNoiseTheta);
+  if (noise) c.boundLabelNoise = noise;
   if (f.compressionThreshold !== undefined) c.compressionThreshold = num('compression-threshold', f.compressionThreshold, (x) => x >= 0, 'a number of bits >= 0');
+}
+
+/** --label-noise-gamma / --label-noise-theta (run, sweep and `infoplane bound`): null without gamma. */
+export function labelNoiseFromFlags(gamma?: string, theta?: string): { gamma: number; theta: number } | null {
+  if (theta !== undefined && gamma === undefined) throw new UsageError('--label-noise-theta: needs --label-noise-gamma');
+  if (gamma === undefined) return null;
+  return {
+    gamma: posReal('label-noise-gamma', gamma),
+    theta: theta !== undefined ? num('label-noise-theta', theta, () => true, 'a number') : IB12_THRESHOLD,
+  };
 }
 
 /** `--bound`: the label model must fit the dataset; checked before any training. */

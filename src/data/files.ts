@@ -7,6 +7,7 @@ import { InputError } from './errors.js';
 import { parseMatrix, type Matrix } from './parse.js';
 import { datasetFromTable, labelsFromMatrix } from './table.js';
 import { matDataset, matSingleMatrix, parseMat, MAT_LABEL_NAMES, type Inflate } from './mat.js';
+import { writeFileAtomic } from '../node/atomic.js';
 
 /** node:zlib's native inflate (it verifies the Adler-32 checksum) with an output cap. */
 export const nodeInflate: Inflate = (compressed, maxOutput) => inflateSync(compressed, { maxOutputLength: maxOutput });
@@ -55,39 +56,27 @@ export function loadDatasetFile(file: string, labelColumn?: string): Dataset {
 /**
  * Writes header x0,...,x{n-1},y and one line per row. Float32 values print as the shortest
  * float64 text of that value (integers as integers), which reads back to the same float32.
- * Atomic: written to a temporary file next to the target, then renamed over it.
+ * Atomic (node/atomic.ts), in ~1 MB pieces so large datasets never become one giant string.
  */
 export function writeDatasetCsv(ds: Dataset, file: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  let fd: number;
-  try {
-    fd = fs.openSync(tmp, 'w');
-  } catch (e) {
-    throw new InputError(file, '', `cannot write file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    const header = Array.from({ length: ds.nInputs }, (_, j) => `x${j}`);
-    let chunk = header.join(',') + ',y\n';
-    const fields: string[] = new Array(ds.nInputs + 1);
-    for (let i = 0; i < ds.nRows; i++) {
-      for (let j = 0; j < ds.nInputs; j++) {
-        const v = ds.X[i * ds.nInputs + j];
-        fields[j] = Object.is(v, -0) ? '-0' : String(v); // String(-0) is "0"
-      }
-      fields[ds.nInputs] = String(ds.y[i]);
-      chunk += fields.join(',') + '\n';
-      // Flush in ~1 MB pieces so large datasets never become one giant string.
-      if (chunk.length > 1 << 20) {
-        fs.writeFileSync(fd, chunk); // loops until all is written
-        chunk = '';
-      }
+  writeFileAtomic(file, datasetCsvPieces(ds));
+}
+
+function* datasetCsvPieces(ds: Dataset): Generator<string> {
+  const header = Array.from({ length: ds.nInputs }, (_, j) => `x${j}`);
+  let chunk = header.join(',') + ',y\n';
+  const fields: string[] = new Array(ds.nInputs + 1);
+  for (let i = 0; i < ds.nRows; i++) {
+    for (let j = 0; j < ds.nInputs; j++) {
+      const v = ds.X[i * ds.nInputs + j];
+      fields[j] = Object.is(v, -0) ? '-0' : String(v); // String(-0) is "0"
     }
-    fs.writeFileSync(fd, chunk);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    try { fs.closeSync(fd); } catch { /* already closed */ }
-    try { fs.unlinkSync(tmp); } catch { /* nothing to remove */ }
-    throw e;
+    fields[ds.nInputs] = String(ds.y[i]);
+    chunk += fields.join(',') + '\n';
+    if (chunk.length > 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  yield chunk;
 }

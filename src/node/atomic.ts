@@ -16,17 +16,28 @@ function slowWriteMs(): number {
   return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
+/** `data` may be a sequence of pieces (e.g. CSV lines in ~1 MB strings) so a large file never
+ *  becomes one giant string. A folder or file that cannot be created is an InputError (exit 2). */
+export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string | Uint8Array>): void {
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let fd: number;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(file, '', `cannot write file (${err.code ?? err.message})`);
+  }
   const pause = slowWriteMs();
   const step = pause ? 1 << 16 : CHUNK;
-  const fd = openSync(tmp, 'w');
+  const pieces = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
   try {
-    for (let off = 0; off < bytes.length;) {
-      off += writeSync(fd, bytes, off, Math.min(step, bytes.length - off));
-      if (pause) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    for (const piece of pieces) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      for (let off = 0; off < bytes.length;) {
+        off += writeSync(fd, bytes, off, Math.min(step, bytes.length - off));
+        if (pause) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+      }
     }
     fsyncSync(fd); // the data is on disk before the name points at it
     closeSync(fd);

@@ -3,6 +3,7 @@
 // client-side by CLIENT_JS (client.ts) from the result embedded as JSON.
 import type { InfoplaneResult, Timing } from '../record/schema.js';
 import { CLIENT_JS, REPORT_CSS } from './client.js';
+import { describeLabelModel } from '../bound/labels.js';
 
 export interface UplotAssets { uplotJs: string; uplotCss: string }
 
@@ -17,8 +18,13 @@ export function escapeScript(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-function escapeStyle(css: string): string {
+export function escapeStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
+}
+
+/** JSON text made inert inside a <script> element: <, >, & and the JS line separators as \u escapes. */
+export function scriptSafeJson(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /** JSON with non-finite numbers kept (as {"$nf":"NaN"} etc.; plain JSON would turn them into null),
@@ -26,7 +32,7 @@ function escapeStyle(css: string): string {
 export function encodeResultJson(result: InfoplaneResult): string {
   const json = JSON.stringify(result, (_k, v) =>
     typeof v === 'number' && !Number.isFinite(v) ? { $nf: String(v) } : v);
-  return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return scriptSafeJson(json);
 }
 
 /** Inverse of encodeResultJson (the client script does the same). */
@@ -115,9 +121,7 @@ function boundSection(result: InfoplaneResult): string {
     return k < 0 ? '<td>\u2013</td>' : `<td>${fmtFixed(row[k], 4)}${k === epochs.length - 1 ? '' : ` (epoch ${epochs[k]})`}</td>`;
   }).join('') + '</tr>').join('');
   const lm = bound.labelModel;
-  const labels = lm.kind === 'noisy'
-    ? `noisy labels p(y=1|x) = sigmoid(${lm.gamma} (n + |S| \u2212 ${lm.theta})); the layers' I(T;Y) uses the data's own labels`
-    : 'the data\'s own labels';
+  const labels = describeLabelModel(lm) + (lm.kind === 'noisy' ? '; the layers\' I(T;Y) uses the data\'s own labels' : '');
   return `<section class="bound"><h2>Distance to the IB bound at epoch ${escapeHtml(epochs[epochs.length - 1] ?? '')}</h2>
 <table class="layers"><tr><th>layer</th>${ests.map((e) => `<th>${escapeHtml(e)} (bits)</th>`).join('')}</tr>${rows}</table>
 <p class="note">The bound's I(T;Y) at the layer's I(X;T) minus the layer's I(T;Y); 0 = on the bound. Bound (red curve on the planes):

@@ -4,7 +4,8 @@
 // and activation (tanh vs ReLU, Saxe et al.). No Node imports.
 import type { SweepManifest, CellResult } from '../sweep/store.js';
 import { epochsToTrainError } from '../sweep/summary.js';
-import { escapeHtml, escapeScript, type UplotAssets } from './html.js';
+import { escapeHtml, escapeScript, escapeStyle, scriptSafeJson, type UplotAssets } from './html.js';
+import { PLANE_HELPERS_JS } from './client.js';
 
 /** The training error the depth panel counts epochs to. */
 export const DEPTH_TARGET_ERROR = 0.05;
@@ -50,8 +51,7 @@ export function renderSweepReport(manifest: SweepManifest, cells: CellResult[], 
       };
     }),
   };
-  const json = JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))
-    .replace(/[<>&\u2028\u2029]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+  const json = scriptSafeJson(JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
   const axes = manifest.axes.map((a) => `<tr><th>${escapeHtml(a.key)}</th><td>${a.values.map(escapeHtml).join(', ')}</td></tr>`).join('');
   const rows = cells.map((c) => `<tr><td><a href="cells/${escapeHtml(c.id)}/report.html">${escapeHtml(c.id)}</a></td><td>${escapeHtml(c.label)}</td>` +
     `<td>${c.result.runs.length}</td><td>${escapeHtml(fmt(c.result.testAcc[c.result.testAcc.length - 1], 3))}</td>` +
@@ -59,7 +59,7 @@ export function renderSweepReport(manifest: SweepManifest, cells: CellResult[], 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>infoplane sweep: ${escapeHtml(manifest.name)}</title>
-<style>${assets.uplotCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
+<style>${escapeStyle(assets.uplotCss)}</style>
 <style>${SWEEP_CSS}</style>
 </head><body>
 <h1>infoplane sweep: ${escapeHtml(manifest.name)}</h1>
@@ -101,12 +101,8 @@ var D = JSON.parse(document.getElementById('sweep-data').textContent);
 var BY = {}; D.cells.forEach(function (c) { BY[c.id] = c; });
 var PAL = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 function fin(v) { return typeof v === 'number' && isFinite(v); }
-// viridis-like ramp by log epoch, as in the run report
-var STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
-function cmap(t) {
-  t = Math.max(0, Math.min(1, t)); var x = t * (STOPS.length - 1), i = Math.min(STOPS.length - 2, Math.floor(x)), f = x - i;
-  return 'rgb(' + [0, 1, 2].map(function (j) { return Math.round(STOPS[i][j] + f * (STOPS[i + 1][j] - STOPS[i][j])); }).join(',') + ')';
-}
+// cmap: the run report's viridis ramp, coloured by log epoch
+${PLANE_HELPERS_JS}
 function el(tag, cls, parent, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; if (parent) parent.appendChild(e); return e; }
 
 function plane(parent, c, w, h) {
@@ -147,7 +143,7 @@ D.cells.forEach(function (c) {
   if (c.estimator) plane(box, c, 300, 230); else el('p', null, box, 'no MI estimates');
 });
 
-function lines(parent, title, E, rows, names, logY, yLabel) {
+function lines(parent, title, rows, names, logY, yLabel) {
   var xsAll = {}; rows.forEach(function (r) { r.x.forEach(function (x) { xsAll[x] = 1; }); });
   var xs = Object.keys(xsAll).map(Number).sort(function (a, b) { return a - b; });
   var data = [xs.map(function (x) { return x + 1; })];
@@ -170,23 +166,23 @@ D.panels.forEach(function (p) {
   var row = el('div', 'row', host), cs = p.cells.map(function (id) { return BY[id]; });
   var names = p.values.map(function (v) { return p.key + '=' + v; });
   if (p.kind === 'size') {
-    lines(row, 'Test accuracy', null, cs.map(function (c) { return { x: c.epochs, y: c.testAcc }; }), names, false, 'accuracy');
-    lines(row, 'I(T;Y) of the last hidden layer [bits]', null, cs.map(function (c) {
+    lines(row, 'Test accuracy', cs.map(function (c) { return { x: c.epochs, y: c.testAcc }; }), names, false, 'accuracy');
+    lines(row, 'I(T;Y) of the last hidden layer [bits]', cs.map(function (c) {
       return { x: c.epochs, y: c.ity.length > 1 ? c.ity[c.ity.length - 2] : [] }; }), names, false, 'I(T;Y)');
   } else if (p.kind === 'depth') {
-    lines(row, 'Training error (log)', null, cs.map(function (c) { return { x: c.epochs, y: c.trainAcc.map(function (a) { return fin(a) ? 1 - a : null; }) }; }), names, true, '1 - train acc.');
+    lines(row, 'Training error (log)', cs.map(function (c) { return { x: c.epochs, y: c.trainAcc.map(function (a) { return fin(a) ? 1 - a : null; }) }; }), names, true, '1 - train acc.');
     var t = el('table', 'cells', row), tr = el('tr', null, t);
     el('th', null, tr, 'depth (hidden layers)'); el('th', null, tr, 'epochs to train error <= ' + D.target);
     cs.forEach(function (c, i) { var r = el('tr', null, t); el('td', null, r, p.values[i] + ' (' + (c.layers.length - 1) + ')'); el('td', null, r, c.epochsToTarget == null ? 'not reached' : String(c.epochsToTarget)); });
   } else if (p.kind === 'activation') {
     cs.forEach(function (c, i) {
-      lines(row, 'I(X;T) per layer, ' + names[i], null, c.ixt.map(function (r) { return { x: c.epochs, y: r }; }), c.layers, false, 'I(X;T) [bits]');
+      lines(row, 'I(X;T) per layer, ' + names[i], c.ixt.map(function (r) { return { x: c.epochs, y: r }; }), c.layers, false, 'I(X;T) [bits]');
     });
     var t2 = el('table', 'cells', row), h = el('tr', null, t2); el('th', null, h, 'compression (bits)');
     (cs[0] ? cs[0].layers : []).forEach(function (n) { el('th', null, h, n); });
     cs.forEach(function (c, i) { var r = el('tr', null, t2); el('td', null, r, names[i]); c.compression.forEach(function (v) { el('td', null, r, fin(v) ? v.toFixed(2) : '-'); }); });
   } else {
-    lines(row, 'Test accuracy', null, cs.map(function (c) { return { x: c.epochs, y: c.testAcc }; }), names, false, 'accuracy');
+    lines(row, 'Test accuracy', cs.map(function (c) { return { x: c.epochs, y: c.testAcc }; }), names, false, 'accuracy');
   }
 });
 })();`;

@@ -5,14 +5,16 @@ import type { CellResult } from '../sweep/store.js';
 import { epochsToTrainError, finalValue } from '../sweep/summary.js';
 import { phasesOf } from '../record/phases.js';
 import type { StudyName } from './studies.js';
+import { DEFAULTS } from '../config.js';
+import { DEPTH_TARGET_ERROR } from '../report/sweep.js';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'depends on estimator';
 export interface Claim { id: number; claim: string; paper: string; measured: string; verdict: Verdict; figures: string[] }
 
-/** Bits a layer's I(X;T) must fall from its peak to count as compressing. */
-export const COMPRESSION_BITS = 0.1;
-/** Training error that counts as converged for the depth claim. */
-export const CONVERGED_ERROR = 0.05;
+/** Bits a layer's I(X;T) must fall from its peak to count as compressing (the run default). */
+export const COMPRESSION_BITS = DEFAULTS.compressionThreshold;
+/** Training error that counts as converged for the depth claim (the sweep report's depth panel). */
+export const CONVERGED_ERROR = DEPTH_TARGET_ERROR;
 /** Spearman rank correlation between depth and epochs-to-converge that counts as "fewer with depth". */
 export const TREND = -0.6;
 

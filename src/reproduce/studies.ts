@@ -22,7 +22,7 @@ export function studies(scale: StudyScale): Study[] {
   };
   const est = mainEstimators();
   const main: RunFlags = { ...base, estimators: est.join(','), bound: 'true' };
-  if (est.some((e) => e.startsWith('kde'))) (main as Record<string, string>).kdeSamples = '1024';
+  if (est.some((e) => e.startsWith('kde'))) main.kdeSamples = '1024';
   return [
     { name: 'main', title: 'The paper net (12-10-7-5-4-3-2 tanh), every estimator, with the IB bound', spec: { name: 'main', base: main, axes: [] } },
     { name: 'size', title: 'Training-set size 5%, 45%, 85%', spec: { name: 'size', base, axes: [{ key: 'trainFraction', values: ['0.05', '0.45', '0.85'] }] } },

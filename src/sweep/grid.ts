@@ -4,8 +4,10 @@ import { parse as parseYaml } from 'yaml';
 import type { ExperimentConfig } from '../config.js';
 import { configFromFlags, UsageError, type RunFlags } from '../cli/options.js';
 
-/** Run options whose single value is itself a comma list: their grid values are separated by ':'. */
-const LIST_VALUED = new Set(['layers', 'estimators', 'binRange']);
+/** Run options whose one value is itself a comma list, or a file path that may hold commas: their
+ *  grid values are separated by ':'. `name` is never split. */
+const LIST_VALUED = new Set(['layers', 'estimators', 'binRange', 'dataset']);
+const SINGLE_VALUED = new Set(['name']);
 
 export interface GridAxis { key: keyof RunFlags; values: string[] }
 export interface SweepSpec { name: string; base: RunFlags; axes: GridAxis[] }
@@ -17,6 +19,7 @@ export const flagName = (k: string) => `--${kebab(k)}`;
 
 /** Split one flag's text into grid values. */
 export function splitValues(key: string, text: string): string[] {
+  if (SINGLE_VALUED.has(key)) return [text];
   const parts = text.split(LIST_VALUED.has(key) ? ':' : ',').map((s) => s.trim());
   if (parts.some((p) => p === '')) throw new UsageError(`${flagName(key)}: "${text}" has an empty grid value`);
   return parts;
@@ -59,7 +62,7 @@ export function specFromText(text: string, file: string, known: readonly string[
   const base: RunFlags = {};
   for (const [k, v] of Object.entries((d.base ?? {}) as Record<string, unknown>)) {
     const key = norm('base', k);
-    (base as Record<string, unknown>)[key] = key === 'shuffle' ? Boolean(v) : str(`base.${k}`, v);
+    (base as Record<string, unknown>)[key] = str(`base.${k}`, v);
   }
   const axes: GridAxis[] = [];
   const grid = d.grid;

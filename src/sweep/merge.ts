@@ -13,7 +13,8 @@ import { cellResultPath, readManifest, readRuns, writeRun, type CellResult, type
 
 export interface MergeOutcome { manifest: SweepManifest; cells: CellResult[]; report: string }
 
-export function mergeSweeps(dirs: string[], out: string): MergeOutcome {
+/** `data`: datasets already loaded (by datasetKey), e.g. by runSweep; the others are loaded here. */
+export function mergeSweeps(dirs: string[], out: string, data = new Map<string, Dataset>()): MergeOutcome {
   const manifests = dirs.map(readManifest);
   const manifest = manifests[0];
   manifests.forEach((m, i) => {
@@ -32,7 +33,6 @@ export function mergeSweeps(dirs: string[], out: string): MergeOutcome {
   if (missing.length) {
     throw new UsageError(`${missing.length} network(s) missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}): run the missing shards or --resume`);
   }
-  const data = new Map<string, Dataset>();
   const assets = loadUplotAssets();
   const cells: CellResult[] = manifest.cells.map((c) => {
     const key = datasetKey(c.config);

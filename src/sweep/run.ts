@@ -65,5 +65,5 @@ export async function runSweep(spec: SweepSpec, out: string, opts: { threads: nu
     process.removeListener('SIGTERM', onSignal);
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { trained: jobs.length, networks: mine.length, seconds, merged: shard ? undefined : mergeSweeps([out], out) };
+  return { trained: jobs.length, networks: mine.length, seconds, merged: shard ? undefined : mergeSweeps([out], out, datasets) };
 }

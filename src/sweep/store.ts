@@ -1,12 +1,12 @@
 // A sweep on disk: DIR/sweep.json (the grid), one file per finished network written atomically as
 // DIR/cells/<cell>/runs/r<repeat>.json, and after merging, per cell infoplane.json + report.html and
 // the sweep's report.html. Finished networks survive any interruption; --resume skips them.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, GridAxis, SweepSpec } from './grid.js';
 import type { ExperimentConfig } from '../config.js';
 import type { InfoplaneResult, RunRecord } from '../record/schema.js';
-import { writeFileAtomic } from '../node/atomic.js';
+import { prepareOutDir, writeFileAtomic } from '../node/atomic.js';
 import { UsageError } from '../cli/options.js';
 
 export interface SweepManifest {
@@ -50,7 +50,7 @@ export function openSweep(dir: string, manifest: SweepManifest, resume: boolean)
     }
     return;
   }
-  mkdirSync(dir, { recursive: true });
+  prepareOutDir(dir); // a bad --out is one line and exit 2, like `run`
   writeFileAtomic(file, JSON.stringify(manifest, null, 1));
 }
 

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../node/atomic.js';
 import { datasetBound } from '../../bound/bound.js';
 import { IB_DEFAULTS } from '../../bound/ib.js';
 import { labelModelProblem, type LabelModel } from '../../bound/labels.js';
-import { num, UsageError } from '../options.js';
+import { labelNoiseFromFlags, num, UsageError } from '../options.js';
 
 interface BoundFlags {
   dataset: string; out: string; labelColumn?: string;
@@ -15,12 +15,8 @@ interface BoundFlags {
 
 function boundCommand(f: BoundFlags): void {
   // every flag is checked before the dataset is read
-  if (f.labelNoiseTheta !== undefined && f.labelNoiseGamma === undefined) throw new UsageError('--label-noise-theta: needs --label-noise-gamma');
-  const labelModel: LabelModel = f.labelNoiseGamma === undefined ? { kind: 'data' } : {
-    kind: 'noisy',
-    gamma: num('label-noise-gamma', f.labelNoiseGamma, (x) => x > 0, 'a number > 0'),
-    theta: f.labelNoiseTheta === undefined ? IB12_THRESHOLD : num('label-noise-theta', f.labelNoiseTheta, () => true, 'a number'),
-  };
+  const noise = labelNoiseFromFlags(f.labelNoiseGamma, f.labelNoiseTheta);
+  const labelModel: LabelModel = noise ? { kind: 'noisy', ...noise } : { kind: 'data' };
   const betaMax = f.betaMax === undefined ? IB_DEFAULTS.betaMax : num('beta-max', f.betaMax, (x) => x > 0, 'a number > 0');
   const betaMin = f.betaMin === undefined ? IB_DEFAULTS.betaMin : num('beta-min', f.betaMin, (x) => x > 0, 'a number > 0');
   const betaStep = f.betaStep === undefined ? IB_DEFAULTS.betaStep : num('beta-step', f.betaStep, (x) => x > 0, 'a number > 0');

@@ -1,6 +1,6 @@
 // infoplane mi: I(X;T) and I(T;Y) of one activation matrix.
 import type { Command } from 'commander';
-import { configFromFlags, UsageError } from '../options.js';
+import { configFromFlags, posInt, UsageError } from '../options.js';
 import { ESTIMATORS } from '../../estimators/index.js';
 import { InputError } from '../../data/errors.js';
 import { readLabels, readMatrix } from '../../data/files.js';
@@ -8,7 +8,6 @@ import { Engine } from '../../engine/engine.js';
 import { loadWasmModule } from '../../engine/wasm-node.js';
 import { miOfMatrix } from '../../api.js';
 import type { Binning } from '../../config.js';
-import { posInt } from '../options.js';
 import { shouldStream, streamedBinnedMi } from '../../data/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
 
@@ -20,7 +19,7 @@ async function miCommand(flags: { activations: string; labels: string; bins?: st
   // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
   const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
   if (chunkRows !== undefined || shouldStream(flags.activations)) {
-    if (c.estimators[0] !== 'bin' || (c.binRangeMode !== undefined && c.binRangeMode !== 'fixed')) {
+    if (c.estimators[0] !== 'bin' || c.binRangeMode !== 'fixed') {
       throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${flags.activations} is streamed)`);
     }
     const labels = readLabels(flags.labels);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { posInt } from '../options.js';
+import { posInt, threadCount } from '../options.js';
 import { FULL, QUICK, studies, type StudyName } from '../../reproduce/studies.js';
 import { evaluateClaims } from '../../reproduce/claims.js';
 import { renderReproduction, type ReproductionSummary } from '../../reproduce/report.js';
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .option('--out <dir>', 'output folder', 'runs/reproduce')
     .action(async (flags: { quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; threads?: string; out: string }) => {
-      const threads = flags.threads !== undefined ? posInt('threads', flags.threads) : cpus().length;
+      const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
       const scale = { ...(flags.quick ? QUICK : FULL) };
       if (flags.repeats !== undefined) scale.repeats = posInt('repeats', flags.repeats);
       if (flags.epochs !== undefined) scale.epochs = posInt('epochs', flags.epochs);

@@ -3,19 +3,13 @@ import { Option, type Command } from 'commander';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { checkBoundLabels, configFromFlags, LIMITS, UsageError, type RunFlags } from '../options.js';
+import { checkBoundLabels, configFromFlags, threadCount, type RunFlags } from '../options.js';
 import { checkRunFits, resolveDataset } from '../../node/datasets.js';
 import { Interrupted, runRepeats } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
 import { writeReport } from '../common.js';
-
-function threadCount(v: string): number {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isInteger(x) || x < 1 || x > LIMITS.threads) throw new UsageError(`--threads: "${v}" is not a whole number in 1..${LIMITS.threads}`);
-  return x;
-}
 
 export async function runCommand(flags: RunFlags & { out: string; threads?: string }): Promise<void> {
   const config = configFromFlags(flags);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { addRunOptions } from './run.js';
-import { posInt, UsageError, type RunFlags } from '../options.js';
+import { threadCount, UsageError, type RunFlags } from '../options.js';
 import { parseShard, specFromFlags, specFromText, type SweepSpec } from '../../sweep/grid.js';
 import { mergeSweeps } from '../../sweep/merge.js';
 import { runSweep } from '../../sweep/run.js';
@@ -18,7 +18,7 @@ function runFlagsOf(flags: SweepFlags): RunFlags {
 }
 
 export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<void> {
-  const threads = flags.threads !== undefined ? posInt('threads', flags.threads) : cpus().length;
+  const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   let spec: SweepSpec;
   if (flags.grid !== undefined) {
