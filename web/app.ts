@@ -3,9 +3,10 @@
 import type uPlot from 'uplot';
 import {
   DEFAULTS, ACTIVATION_CODE, OPTIMIZER_CODE, buildResult, ib12, labelEntropy,
-  type Activation, type ExperimentConfig, type MiSchedule, type OptimizerName, type RunRecord,
+  type ExperimentConfig, type RunRecord,
 } from '../src/index.js';
 import { PLANE_HELPERS_JS } from '../src/report/client.js';
+import { configFromFlags } from '../src/cli/options.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const UPlot = (globalThis as unknown as { uPlot: typeof uPlot }).uPlot;
@@ -49,30 +50,25 @@ function fillSelect(name: string, values: string[], selected: string): void {
 fillSelect('activation', Object.keys(ACTIVATION_CODE), DEFAULTS.activation);
 fillSelect('optimizer', Object.keys(OPTIMIZER_CODE), DEFAULTS.optimizer);
 
-/** The config the form describes, or the first problem with it (and the field is marked). */
+/** The config the form describes, or the first problem with it (and the field is marked): the
+ *  form's values go through the CLI's own checks (configFromFlags), so both accept the same configs. */
 function readConfig(): ExperimentConfig | string {
   for (const el of Array.from(form.elements)) el.classList.remove('bad');
-  const bad = (name: string, msg: string) => { field(name).classList.add('bad'); return `${name}: ${msg}`; };
   const text = (name: string) => field(name).value.trim();
-  const layersText = text('layers');
-  if (!/^\d+(\s*,\s*\d+)*$/.test(layersText)) return bad('layers', 'comma-separated widths, e.g. 10,7,5,4,3');
-  const layers = layersText.split(',').map(Number);
-  if (layers.some((w) => w < 1 || w > 1024) || layers.length > 30) return bad('layers', 'up to 30 widths in 1..1024');
-  const lr = Number(text('lr'));
-  if (!(lr > 0) || !Number.isFinite(lr)) return bad('lr', 'a number > 0');
-  const trainFraction = Number(text('trainFraction'));
-  if (!(trainFraction > 0 && trainFraction <= 1)) return bad('trainFraction', 'a number in (0, 1]');
-  const epochs = Number(text('epochs'));
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 1e6) return bad('epochs', 'a whole number in 1..1000000');
-  const seed = Number(text('seed'));
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) return bad('seed', 'a whole number >= 0');
   const s = text('schedule');
-  const miSchedule: MiSchedule = s === 'log' ? { kind: 'log', points: 400 } : s === 'all' ? { kind: 'all' } : { kind: 'every', k: 10 };
-  return {
-    ...DEFAULTS, name: 'web', layers, lr, trainFraction, epochs, seed, miSchedule,
-    activation: field('activation').value as Activation, optimizer: field('optimizer').value as OptimizerName,
-    estimators: [field('estimator').value],
-  };
+  try {
+    return configFromFlags({
+      name: 'web', layers: text('layers'), lr: text('lr'), trainFraction: text('trainFraction'), epochs: text('epochs'),
+      seed: text('seed'), activation: field('activation').value, optimizer: field('optimizer').value,
+      estimators: field('estimator').value, miSchedule: s === 'log' ? 'log' : s === 'all' ? 'all' : 'every:10',
+    });
+  } catch (e) {
+    // "--train-fraction: ..." names the flag; the form's field is its camelCase (mi-schedule: schedule)
+    const flag = /^--([a-z-]+)/.exec((e as Error).message)?.[1];
+    const name = flag === 'mi-schedule' ? 'schedule' : flag?.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (name && form.elements.namedItem(name)) field(name).classList.add('bad');
+    return (e as Error).message;
+  }
 }
 
 function setStatus(text: string): void { $('status').textContent = text; }
