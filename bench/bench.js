@@ -169,10 +169,10 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   const bin = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
   const wall = (args) => { const t0 = performance.now(); const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' }); if (r.status !== 0) throw new Error(r.stderr); return (performance.now() - t0) / 1000; };
   const out = fileURLToPath(new URL('../runs/bench-scaling', import.meta.url));
-  const args = ['run', '--preset', 'paper', '--epochs', '2000', '--repeats', '8', '--out', out];
+  const args = ['run', '--preset', 'paper', '--repeats', '8', '--out', out]; // 8 paper networks, 8000 epochs each
   const t1 = wall([...args, '--threads', '1']), t2 = wall([...args, '--threads', '2']);
-  line('run --repeats 8 (2000 epochs each), 1 thread', t1, 's');
-  line('run --repeats 8 (2000 epochs each), 2 threads', t2, 's');
+  line('run --preset paper --repeats 8 (8000 epochs each), 1 thread', t1, 's');
+  line('run --preset paper --repeats 8 (8000 epochs each), 2 threads', t2, 's');
   line('  thread scaling 1 -> 2', t1 / t2, 'x', `${cpus().length} cores`);
   const engine = await Engine.create(module);
   const cfg = { ...DEFAULTS, epochs: 10000, miSchedule: { kind: 'every', k: 10 } };
