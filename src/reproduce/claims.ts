@@ -67,7 +67,7 @@ export function evaluateClaims(studies: Map<StudyName, CellResult[]>, links: Rec
       paper: 'I(X;T) of the deeper layers rises during a short fitting phase, then falls for most of training',
       measured: per.map((p) => `${p.e}: I(X;T) falls by ${p.amounts.map(f2).join(' / ')} bits per hidden layer from its peak ` +
         `(compression from epochs ${p.onsets.map((o) => o ?? '-').join(' / ')}); ${p.layers} of ${p.of} deeper layers compress by > ${COMPRESSION_BITS} bits`).join('\n') +
-        `\nthe latest compression onset is at ${(onsetShare * 100).toFixed(0)}% of training (bin)`,
+        `\nthe latest compression onset is at ${(onsetShare * 100).toFixed(1)}% of training (bin)`,
       verdict: yes.length === per.length && onsetShare < 0.5 ? 'reproduced' : yes.length === 0 ? 'not reproduced' : 'depends on estimator',
       figures: [links.main],
     });
