@@ -2,12 +2,13 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../node/atomic.js';
 import type { InfoplaneResult, Timing } from '../record/schema.js';
-import { renderReport } from '../report/html.js';
+import { renderReport, type UplotAssets } from '../report/html.js';
 import { loadUplotAssets } from '../report/assets-node.js';
 
-/** Write DIR/report.html atomically; returns its path. */
-export function writeReport(dir: string, result: InfoplaneResult, timing?: Timing): string {
+/** Write DIR/report.html atomically; returns its path. Callers writing many reports pass the
+ *  uPlot assets, read once. */
+export function writeReport(dir: string, result: InfoplaneResult, timing?: Timing, assets: UplotAssets = loadUplotAssets()): string {
   const file = join(dir, 'report.html');
-  writeFileAtomic(file, renderReport(result, loadUplotAssets(), timing));
+  writeFileAtomic(file, renderReport(result, assets, timing));
   return file;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Dataset } from './dataset.js';
-import { InputError } from './errors.js';
+import { unreadable } from './errors.js';
 import { parseMatrix, type Matrix } from './parse.js';
 import { datasetFromTable, labelsFromMatrix } from './table.js';
 import { matDataset, matSingleMatrix, parseMat, MAT_LABEL_NAMES, type Inflate } from './mat.js';
@@ -18,9 +18,7 @@ function readBytes(file: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (e) {
-    // Turn ENOENT and friends into an InputError so the CLI reports them like any bad input.
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(file, '', `cannot read file (${err.code ?? err.message})`);
+    throw unreadable(file, e);
   }
 }
 

@@ -4,7 +4,7 @@
 // the whole-file parsers check them, with the same places in messages.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from './errors.js';
+import { InputError, unreadable } from './errors.js';
 import { CsvLines, parseNpyHeader } from './parse.js';
 
 export interface RowChunk {
@@ -20,7 +20,7 @@ function openFile(file: string): number {
   try {
     return fs.openSync(file, 'r');
   } catch (e) {
-    throw new InputError(file, '', `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw unreadable(file, e);
   }
 }
 

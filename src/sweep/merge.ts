@@ -6,7 +6,7 @@ import { datasetKey, datasetOf } from '../node/datasets.js';
 import { writeFileAtomic } from '../node/atomic.js';
 import { buildResult } from '../record/result.js';
 import { UsageError } from '../cli/options.js';
-import { renderReport } from '../report/html.js';
+import { writeReport } from '../cli/common.js';
 import { renderSweepReport } from '../report/sweep.js';
 import { loadUplotAssets } from '../report/assets-node.js';
 import { cellResultPath, readManifest, readRuns, writeRun, type CellResult, type RunFile, type SweepManifest } from './store.js';
@@ -41,7 +41,7 @@ export function mergeSweeps(dirs: string[], out: string, data = new Map<string, 
     for (const run of runs) if (!dirs.includes(out)) writeRun(out, run);
     const result = buildResult(c.config, data.get(key)!, runs.map((r) => r.record));
     writeFileAtomic(cellResultPath(out, c.id), JSON.stringify(result));
-    writeFileAtomic(join(out, 'cells', c.id, 'report.html'), renderReport(result, assets));
+    writeReport(join(out, 'cells', c.id), result, undefined, assets);
     return { id: c.id, label: c.label, values: c.values, result };
   });
   writeFileAtomic(join(out, 'sweep.json'), JSON.stringify(manifest, null, 1));

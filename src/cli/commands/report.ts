@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../data/errors.js';
+import { InputError, unreadable } from '../../data/errors.js';
 import type { InfoplaneResult, Timing } from '../../record/schema.js';
 import { decodeResultJson } from '../../report/html.js';
 import { writeReport } from '../common.js';
@@ -10,7 +10,7 @@ import { writeReport } from '../common.js';
 function reportCommand(dir: string): void {
   const file = join(dir, 'infoplane.json');
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new InputError(file, '', `cannot read file (${(e as NodeJS.ErrnoException).code})`); }
+  try { text = readFileSync(file, 'utf8'); } catch (e) { throw unreadable(file, e); }
   let result: InfoplaneResult;
   try { result = decodeResultJson(text); } catch (e) { throw new InputError(file, '', `not an infoplane result: ${(e as Error).message}`); }
   if (result?.format !== 'infoplane/1') throw new InputError(file, '', 'not an infoplane result (no "format": "infoplane/1")');
