@@ -7,6 +7,7 @@ import type { Binning } from '../config.js';
 import { InputError } from './errors.js';
 import { PatternCounter } from './pattern-count.js';
 import { npyShape, streamRows } from './stream.js';
+import { isTextTable } from './parse.js';
 
 /** Matrices with more values than this are streamed (the in-memory path holds them as f64 + f32). */
 export const STREAM_ABOVE_VALUES = 2 ** 25;
@@ -21,7 +22,7 @@ export function shouldStream(file: string): boolean {
     const { rows, cols } = npyShape(file);
     return rows * cols > STREAM_ABOVE_VALUES;
   }
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
+  if (isTextTable(ext)) {
     try { return fs.statSync(file).size > STREAM_ABOVE_CSV_BYTES; } catch { return false; }
   }
   return false;

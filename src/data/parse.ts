@@ -13,10 +13,13 @@ export interface Matrix {
   header?: string[];
 }
 
+/** The extensions read as delimited text. */
+export const isTextTable = (ext: string): boolean => ext === '.csv' || ext === '.tsv' || ext === '.txt';
+
 /** Parses by the file name's extension: .csv/.tsv/.txt, .json or .npy. */
 export function parseMatrix(bytes: Uint8Array, file: string): Matrix {
   const ext = extension(file);
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return parseCsv(bytes, file);
+  if (isTextTable(ext)) return parseCsv(bytes, file);
   if (ext === '.json') return parseJson(bytes, file);
   if (ext === '.npy') return parseNpy(bytes, file);
   throw new InputError(file, '', `unknown file type "${ext}" (expected .csv, .tsv, .txt, .json or .npy)`);

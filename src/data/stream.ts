@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, unreadable } from './errors.js';
-import { CsvLines, parseNpyHeader } from './parse.js';
+import { CsvLines, isTextTable, parseNpyHeader } from './parse.js';
 
 export interface RowChunk {
   /** 0-based index of the chunk's first row. */
@@ -55,7 +55,7 @@ function readNpyHeader(fd: number, file: string): ReturnType<typeof parseNpyHead
 export function* streamRows(file: string, chunkRows: number): Generator<RowChunk> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.npy') yield* streamNpy(file, chunkRows);
-  else if (ext === '.csv' || ext === '.tsv' || ext === '.txt') yield* streamCsv(file, chunkRows);
+  else if (isTextTable(ext)) yield* streamCsv(file, chunkRows);
   else throw new InputError(file, '', `cannot stream "${ext}" files (expected .npy, .csv, .tsv or .txt)`);
 }
 
