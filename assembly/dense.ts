@@ -1,7 +1,7 @@
 // Dense layer over [unit][sample] buffers: f32x4 lanes run across samples, because layer widths of
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
 // Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
-import { act4, dact4 } from './activation';
+import { act4, dact4, ACT_TANH } from './activation';
 
 // @ts-ignore: decorator
 @inline function madd(acc: v128, a: v128, b: v128): v128 { return f32x4.add(acc, f32x4.mul(a, b)); }
@@ -13,6 +13,13 @@ import { act4, dact4 } from './activation';
 
 // dense_forward: out [nOut][B] = act(W [nOut][nIn] . inp [nIn][B] + b [nOut])
 export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32): void {
+  // a copy of the loops for tanh, the paper's activation, with the activation a constant
+  if (act == ACT_TANH) forward_loops(out, inp, W, b, nIn, nOut, B, ACT_TANH);
+  else forward_loops(out, inp, W, b, nIn, nOut, B, act);
+}
+
+// @ts-ignore: decorator
+@inline function forward_loops(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32): void {
   const rowBytes = <usize>B << 2;
   let s = 0;
   for (; s + 16 <= B; s += 16) {
@@ -20,13 +27,13 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
     let o = 0;
     // two outputs x 16 samples: eight accumulators share four input loads
     for (; o + 2 <= nOut; o += 2) {
-      const b0 = f32x4.splat(load<f32>(b + (<usize>o << 2))), b1 = f32x4.splat(load<f32>(b + (<usize>o << 2), 4));
+      const b0 = v128.load32_splat(b + (<usize>o << 2)), b1 = v128.load32_splat(b + (<usize>o << 2), 4);
       let a0 = b0, a1 = b0, a2 = b0, a3 = b0, c0 = b1, c1 = b1, c2 = b1, c3 = b1;
       const w0 = W + (<usize>(o * nIn) << 2), w1 = w0 + (<usize>nIn << 2);
       let p = inp + so;
       for (let i = 0; i < nIn; i++) {
         const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
-        const u = f32x4.splat(load<f32>(w0 + (<usize>i << 2))), v = f32x4.splat(load<f32>(w1 + (<usize>i << 2)));
+        const u = v128.load32_splat(w0 + (<usize>i << 2)), v = v128.load32_splat(w1 + (<usize>i << 2));
         a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
         c0 = madd(c0, v, x0); c1 = madd(c1, v, x1); c2 = madd(c2, v, x2); c3 = madd(c3, v, x3);
         p += rowBytes;
@@ -36,12 +43,12 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
       v128.store(r, act4(act, c0)); v128.store(r, act4(act, c1), 16); v128.store(r, act4(act, c2), 32); v128.store(r, act4(act, c3), 48);
     }
     for (; o < nOut; o++) {
-      const bias = f32x4.splat(load<f32>(b + (<usize>o << 2)));
+      const bias = v128.load32_splat(b + (<usize>o << 2));
       let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
       const w0 = W + (<usize>(o * nIn) << 2);
       let p = inp + so;
       for (let i = 0; i < nIn; i++) {
-        const u = f32x4.splat(load<f32>(w0 + (<usize>i << 2)));
+        const u = v128.load32_splat(w0 + (<usize>i << 2));
         a0 = madd(a0, u, v128.load(p)); a1 = madd(a1, u, v128.load(p, 16));
         a2 = madd(a2, u, v128.load(p, 32)); a3 = madd(a3, u, v128.load(p, 48));
         p += rowBytes;
@@ -53,11 +60,11 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
   for (; s < B; s += 4) {
     const so = <usize>s << 2;
     for (let o = 0; o < nOut; o++) {
-      let a0 = f32x4.splat(load<f32>(b + (<usize>o << 2)));
+      let a0 = v128.load32_splat(b + (<usize>o << 2));
       const w0 = W + (<usize>(o * nIn) << 2);
       let p = inp + so;
       for (let i = 0; i < nIn; i++) {
-        a0 = madd(a0, f32x4.splat(load<f32>(w0 + (<usize>i << 2))), v128.load(p));
+        a0 = madd(a0, v128.load32_splat(w0 + (<usize>i << 2)), v128.load(p));
         p += rowBytes;
       }
       v128.store(out + <usize>o * rowBytes + so, act4(act, a0));
@@ -68,15 +75,63 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
 // dense_backward: dOut [nOut][B] -> dW [nOut][nIn], db [nOut], and (if dInp != 0) dInp [nIn][B]
 // = (W^T dOut) * f'(inp), the gradient at the previous layer's pre-activation.
 export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
+  if (actIn == ACT_TANH) backward_loops(dInp, dW, db, dOut, inp, W, nIn, nOut, B, ACT_TANH);
+  else backward_loops(dInp, dW, db, dOut, inp, W, nIn, nOut, B, actIn);
+}
+
+// @ts-ignore: decorator
+@inline function backward_loops(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
   const rowBytes = <usize>B << 2;
   for (let o = 0; o < nOut; o++) {
     const d = dOut + <usize>o * rowBytes;
     let sb = f32x4.splat(0);
     for (let s: usize = 0; s < rowBytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
     store<f32>(db + (<usize>o << 2), hsum(sb));
+  }
+  let o = 0;
+  // two outputs x four inputs per pass over the samples: six loads feed eight dot products
+  for (; o + 2 <= nOut; o += 2) {
+    const d0 = dOut + <usize>o * rowBytes, d1 = d0 + rowBytes;
+    const w0 = dW + (<usize>(o * nIn) << 2), w1 = w0 + (<usize>nIn << 2);
+    let i = 0;
+    for (; i + 4 <= nIn; i += 4) {
+      const x0 = inp + <usize>i * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+      for (let s: usize = 0; s < rowBytes; s += 16) {
+        const g = v128.load(d0 + s), h = v128.load(d1 + s);
+        const u0 = v128.load(x0 + s), u1 = v128.load(x1 + s), u2 = v128.load(x2 + s), u3 = v128.load(x3 + s);
+        a0 = madd(a0, g, u0); a1 = madd(a1, g, u1); a2 = madd(a2, g, u2); a3 = madd(a3, g, u3);
+        c0 = madd(c0, h, u0); c1 = madd(c1, h, u1); c2 = madd(c2, h, u2); c3 = madd(c3, h, u3);
+      }
+      const q = w0 + (<usize>i << 2), r = w1 + (<usize>i << 2);
+      store<f32>(q, hsum(a0)); store<f32>(q, hsum(a1), 4); store<f32>(q, hsum(a2), 8); store<f32>(q, hsum(a3), 12);
+      store<f32>(r, hsum(c0)); store<f32>(r, hsum(c1), 4); store<f32>(r, hsum(c2), 8); store<f32>(r, hsum(c3), 12);
+    }
+    for (; i + 2 <= nIn; i += 2) {
+      const x0 = inp + <usize>i * rowBytes, x1 = x0 + rowBytes;
+      let a0 = f32x4.splat(0), a1 = a0, c0 = a0, c1 = a0;
+      for (let s: usize = 0; s < rowBytes; s += 16) {
+        const g = v128.load(d0 + s), h = v128.load(d1 + s), u0 = v128.load(x0 + s), u1 = v128.load(x1 + s);
+        a0 = madd(a0, g, u0); a1 = madd(a1, g, u1); c0 = madd(c0, h, u0); c1 = madd(c1, h, u1);
+      }
+      const q = w0 + (<usize>i << 2), r = w1 + (<usize>i << 2);
+      store<f32>(q, hsum(a0)); store<f32>(q, hsum(a1), 4); store<f32>(r, hsum(c0)); store<f32>(r, hsum(c1), 4);
+    }
+    if (i < nIn) {
+      const x0 = inp + <usize>i * rowBytes;
+      let a0 = f32x4.splat(0), c0 = a0;
+      for (let s: usize = 0; s < rowBytes; s += 16) {
+        const u0 = v128.load(x0 + s);
+        a0 = madd(a0, v128.load(d0 + s), u0); c0 = madd(c0, v128.load(d1 + s), u0);
+      }
+      store<f32>(w0 + (<usize>i << 2), hsum(a0)); store<f32>(w1 + (<usize>i << 2), hsum(c0));
+    }
+  }
+  if (o < nOut) {
+    // the last output of an odd width: four inputs at a time
+    const d = dOut + <usize>o * rowBytes;
     const wRow = dW + (<usize>(o * nIn) << 2);
     let i = 0;
-    // four inputs at a time: one load of dOut feeds four dot products
     for (; i + 4 <= nIn; i += 4) {
       const x0 = inp + <usize>i * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
@@ -107,7 +162,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let w = W + (<usize>i << 2);
       const wStep = <usize>nIn << 2;
       for (let o = 0; o < nOut; o++) {
-        const u = f32x4.splat(load<f32>(w)), v = f32x4.splat(load<f32>(w, 4));
+        const u = v128.load32_splat(w), v = v128.load32_splat(w, 4);
         const g0 = v128.load(d), g1 = v128.load(d, 16), g2 = v128.load(d, 32), g3 = v128.load(d, 48);
         a0 = madd(a0, u, g0); a1 = madd(a1, u, g1); a2 = madd(a2, u, g2); a3 = madd(a3, u, g3);
         c0 = madd(c0, v, g0); c1 = madd(c1, v, g1); c2 = madd(c2, v, g2); c3 = madd(c3, v, g3);
@@ -128,7 +183,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
       let d = dOut + so;
       for (let o = 0; o < nOut; o++) {
-        const w = f32x4.splat(load<f32>(W + (<usize>(o * nIn + i) << 2)));
+        const w = v128.load32_splat(W + (<usize>(o * nIn + i) << 2));
         a0 = madd(a0, w, v128.load(d)); a1 = madd(a1, w, v128.load(d, 16));
         a2 = madd(a2, w, v128.load(d, 32)); a3 = madd(a3, w, v128.load(d, 48));
         d += rowBytes;
@@ -146,7 +201,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let acc = f32x4.splat(0);
       let d = dOut + so;
       for (let o = 0; o < nOut; o++) {
-        acc = madd(acc, f32x4.splat(load<f32>(W + (<usize>(o * nIn + i) << 2))), v128.load(d));
+        acc = madd(acc, v128.load32_splat(W + (<usize>(o * nIn + i) << 2)), v128.load(d));
         d += rowBytes;
       }
       const q = <usize>i * rowBytes + so;

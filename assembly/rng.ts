@@ -50,15 +50,31 @@ export function rng_normal(state: usize): f64 {
   return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
 }
 
-/** Fisher-Yates over i32[n]. */
+/** Fisher-Yates over i32[n]: the draws of rng_below, with the state kept in locals (once per epoch
+ *  over every training row, so the per-call state loads and stores showed in profiles). */
 export function rng_shuffle(state: usize, ptr: usize, n: i32): void {
+  let s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
   for (let i = n - 1; i >= 1; i--) {
-    const j = <i32>rng_below(state, <u32>(i + 1));
+    const bound = <u32>(i + 1);
+    let m: u64 = 0, l: u32 = 0, t: u32 = 0;
+    do {
+      // xoshiro128** step, as rng_next
+      const r = rotl<u32>(s1 * 5, 7) * 9;
+      const u = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= u;
+      s3 = rotl<u32>(s3, 11);
+      m = <u64>r * <u64>bound;
+      l = <u32>m;
+      // Lemire's rejection, as rng_below: the threshold is needed only when l < bound
+      if (l < bound && t == 0) t = (<u32>0 - bound) % bound;
+    } while (l < t);
+    const j = <i32>(m >> 32);
     const pi = ptr + (<usize>i << 2), pj = ptr + (<usize>j << 2);
-    const t = load<i32>(pi);
+    const v = load<i32>(pi);
     store<i32>(pi, load<i32>(pj));
-    store<i32>(pj, t);
+    store<i32>(pj, v);
   }
+  store<u32>(state, s0); store<u32>(state, s1, 4); store<u32>(state, s2, 8); store<u32>(state, s3, 12);
 }
 
 /** f32[n] from a normal truncated at 2 std (redrawn beyond), as TensorFlow's truncated_normal. */

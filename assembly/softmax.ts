@@ -3,17 +3,30 @@
 
 // e^x for four lanes: x = n ln2 + r with |r| <= ln2/2, e^r by a degree-7 polynomial (Cephes expf
 // coefficients), scaled by 2^n through the exponent bits. Relative error ~2 ulp; underflows to ~0.
+const EXP_HI: f32 = 88.3762626647949, EXP_LO: f32 = -87.3365478515625, LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375, LN2_LO: f32 = -2.12194440e-4;
+const P0: f32 = 1.9875691500e-4, P1: f32 = 1.3981999507e-3, P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2, P4: f32 = 1.6666665459e-1, P5: f32 = 5.0000001201e-1;
+// pre-splatted in memory: one load each instead of a rebuilt v128.const (see activation.ts)
+const EXP_K = memory.data<f32>([
+  EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_LO, EXP_LO, EXP_LO, EXP_LO, LOG2E, LOG2E, LOG2E, LOG2E,
+  LN2_HI, LN2_HI, LN2_HI, LN2_HI, LN2_LO, LN2_LO, LN2_LO, LN2_LO,
+  P0, P0, P0, P0, P1, P1, P1, P1, P2, P2, P2, P2, P3, P3, P3, P3, P4, P4, P4, P4, P5, P5, P5, P5,
+  1, 1, 1, 1], 16);
+// @ts-ignore: decorator
+@inline function ek(i: i32): v128 { return v128.load(EXP_K + (<usize>i << 4)); }
+
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
-  x = f32x4.max(f32x4.min(x, f32x4.splat(88.3762626647949)), f32x4.splat(-87.3365478515625));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  x = f32x4.pmax(f32x4.pmin(x, ek(0)), ek(1)); // NaN stays NaN, as with min/max
+  const n = f32x4.nearest(f32x4.mul(x, ek(2)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, ek(3))), f32x4.mul(n, ek(4)));
+  let p = f32x4.add(f32x4.mul(ek(5), r), ek(6));
+  p = f32x4.add(f32x4.mul(p, r), ek(7));
+  p = f32x4.add(f32x4.mul(p, r), ek(8));
+  p = f32x4.add(f32x4.mul(p, r), ek(9));
+  p = f32x4.add(f32x4.mul(p, r), ek(10));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), ek(11));
   // 2^n: n in [-126, 127] after the clamp, so n + 127 is a valid biased exponent
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
@@ -26,7 +39,7 @@ export function softmax_ce_forward(p: usize, z: usize, y: usize, K: i32, B: i32,
   for (let s = 0; s < B; s += 4) {
     const col = <usize>s << 2;
     let m = v128.load(z + col);
-    for (let k = 1; k < K; k++) m = f32x4.max(m, v128.load(z + <usize>k * rowBytes + col));
+    for (let k = 1; k < K; k++) m = f32x4.pmax(m, v128.load(z + <usize>k * rowBytes + col));
     if (y != 0) {
       // ln(sum_k e^(z_k - m)) - (z_y - m), before p overwrites z: finite even if e^(z_y - m) underflows
       for (let j = 0; j < 4 && s + j < n; j++) {

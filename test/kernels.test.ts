@@ -153,6 +153,16 @@ describe('act_forward', () => {
     }
   });
 
+  it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: NaN in gives NaN out, in every lane position', (_n, kind) => {
+    // the clamps use pmin/pmax (one instruction each); a wrong operand order would turn NaN into
+    // the clamp bound, and a diverged network would then look finite to the estimators
+    for (let at = 0; at < 5; at++) {
+      const z = Float32Array.from([0.5, -0.25, 2, -3, 0.125], (v, i) => (i === at ? NaN : v));
+      const got = runForward(z, kind as number);
+      for (let i = 0; i < z.length; i++) expect(Number.isNaN(got[i]), `lane ${i}, NaN at ${at}`).toBe(i === at);
+    }
+  });
+
   it('softplus: large |z| stays finite and accurate (no overflow of exp)', () => {
     const z = Float32Array.from([30, 50, 88, 89, 100, 1e4, 1e30, -30, -88, -100, -1e4, -1e30]);
     const got = runForward(z, ACT.softplus);
@@ -390,6 +400,16 @@ describe('softmax_ce_forward', () => {
       let sum = 0;
       for (let k = 0; k < K; k++) sum += p[k * B + s];
       expect(Math.abs(sum - 1)).toBeLessThan(1e-5);
+    }
+  });
+  it('a NaN logit in any class makes that sample NaN and leaves the others alone', () => {
+    for (const K of [2, 3]) for (let k = 0; k < K; k++) {
+      const B = 8, z = new Float32Array(K * B).map((_, i) => Math.sin(i));
+      z[k * B + 5] = NaN;
+      const { p } = run(z, new Int32Array(B), K, B, B);
+      for (let s = 0; s < B; s++) for (let j = 0; j < K; j++) {
+        expect(Number.isNaN(p[j * B + s]), `K=${K} NaN in class ${k}: p[${j}][${s}]`).toBe(s === 5);
+      }
     }
   });
   it('huge logits (1e4 and more) give exact one-hot probabilities and finite losses, no NaN', () => {
