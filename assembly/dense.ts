@@ -42,18 +42,40 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
       v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
       v128.store(r, act4(act, c0)); v128.store(r, act4(act, c1), 16); v128.store(r, act4(act, c2), 32); v128.store(r, act4(act, c3), 48);
     }
-    for (; o < nOut; o++) {
-      const bias = v128.load32_splat(b + (<usize>o << 2));
+  }
+  // an odd last output: 32 samples per pass (eight accumulators; with four, each add would wait
+  // for the last one on the same accumulator)
+  if (nOut & 1) {
+    const o = nOut - 1;
+    const bias = v128.load32_splat(b + (<usize>o << 2));
+    const w0 = W + (<usize>(o * nIn) << 2);
+    const q0 = out + <usize>o * rowBytes;
+    let t = 0;
+    for (; t + 32 <= s; t += 32) {
+      let a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
+      let p = inp + (<usize>t << 2);
+      for (let i = 0; i < nIn; i++) {
+        const u = v128.load32_splat(w0 + (<usize>i << 2));
+        a0 = madd(a0, u, v128.load(p)); a1 = madd(a1, u, v128.load(p, 16));
+        a2 = madd(a2, u, v128.load(p, 32)); a3 = madd(a3, u, v128.load(p, 48));
+        a4 = madd(a4, u, v128.load(p, 64)); a5 = madd(a5, u, v128.load(p, 80));
+        a6 = madd(a6, u, v128.load(p, 96)); a7 = madd(a7, u, v128.load(p, 112));
+        p += rowBytes;
+      }
+      const q = q0 + (<usize>t << 2);
+      v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
+      v128.store(q, act4(act, a4), 64); v128.store(q, act4(act, a5), 80); v128.store(q, act4(act, a6), 96); v128.store(q, act4(act, a7), 112);
+    }
+    for (; t < s; t += 16) {
       let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
-      const w0 = W + (<usize>(o * nIn) << 2);
-      let p = inp + so;
+      let p = inp + (<usize>t << 2);
       for (let i = 0; i < nIn; i++) {
         const u = v128.load32_splat(w0 + (<usize>i << 2));
         a0 = madd(a0, u, v128.load(p)); a1 = madd(a1, u, v128.load(p, 16));
         a2 = madd(a2, u, v128.load(p, 32)); a3 = madd(a3, u, v128.load(p, 48));
         p += rowBytes;
       }
-      const q = out + <usize>o * rowBytes + so;
+      const q = q0 + (<usize>t << 2);
       v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
     }
   }
@@ -82,13 +104,32 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
 // @ts-ignore: decorator
 @inline function backward_loops(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
   const rowBytes = <usize>B << 2;
-  for (let o = 0; o < nOut; o++) {
+  let o = 0;
+  // db: four outputs per pass, so four independent add chains are in flight (one chain waits
+  // for each add's latency)
+  for (; o + 4 <= nOut; o += 4) {
+    const d = dOut + <usize>o * rowBytes;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let s: usize = 0; s < rowBytes; s += 16) {
+      s0 = f32x4.add(s0, v128.load(d + s)); s1 = f32x4.add(s1, v128.load(d + rowBytes + s));
+      s2 = f32x4.add(s2, v128.load(d + 2 * rowBytes + s)); s3 = f32x4.add(s3, v128.load(d + 3 * rowBytes + s));
+    }
+    const q = db + (<usize>o << 2);
+    store<f32>(q, hsum(s0)); store<f32>(q, hsum(s1), 4); store<f32>(q, hsum(s2), 8); store<f32>(q, hsum(s3), 12);
+  }
+  for (; o + 2 <= nOut; o += 2) {
+    const d = dOut + <usize>o * rowBytes;
+    let s0 = f32x4.splat(0), s1 = s0;
+    for (let s: usize = 0; s < rowBytes; s += 16) { s0 = f32x4.add(s0, v128.load(d + s)); s1 = f32x4.add(s1, v128.load(d + rowBytes + s)); }
+    store<f32>(db + (<usize>o << 2), hsum(s0)); store<f32>(db + (<usize>o << 2), hsum(s1), 4);
+  }
+  for (; o < nOut; o++) {
     const d = dOut + <usize>o * rowBytes;
     let sb = f32x4.splat(0);
     for (let s: usize = 0; s < rowBytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
     store<f32>(db + (<usize>o << 2), hsum(sb));
   }
-  let o = 0;
+  o = 0;
   // two outputs x four inputs per pass over the samples: six loads feed eight dot products
   for (; o + 2 <= nOut; o += 2) {
     const d0 = dOut + <usize>o * rowBytes, d1 = d0 + rowBytes;
@@ -179,16 +220,43 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       v128.store(dInp + r, f32x4.mul(c2, dact4(actIn, v128.load(inp + r, 32))), 32);
       v128.store(dInp + r, f32x4.mul(c3, dact4(actIn, v128.load(inp + r, 48))), 48);
     }
-    for (; i < nIn; i++) {
+  }
+  // an odd last input: 32 samples per pass, as in forward_loops
+  if (nIn & 1) {
+    const i = nIn - 1;
+    const q0 = <usize>i * rowBytes;
+    let t = 0;
+    for (; t + 32 <= s; t += 32) {
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      let d = dOut + (<usize>t << 2);
+      for (let o = 0; o < nOut; o++) {
+        const w = v128.load32_splat(W + (<usize>(o * nIn + i) << 2));
+        a0 = madd(a0, w, v128.load(d)); a1 = madd(a1, w, v128.load(d, 16));
+        a2 = madd(a2, w, v128.load(d, 32)); a3 = madd(a3, w, v128.load(d, 48));
+        a4 = madd(a4, w, v128.load(d, 64)); a5 = madd(a5, w, v128.load(d, 80));
+        a6 = madd(a6, w, v128.load(d, 96)); a7 = madd(a7, w, v128.load(d, 112));
+        d += rowBytes;
+      }
+      const q = q0 + (<usize>t << 2);
+      v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
+      v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
+      v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);
+      v128.store(dInp + q, f32x4.mul(a3, dact4(actIn, v128.load(inp + q, 48))), 48);
+      v128.store(dInp + q, f32x4.mul(a4, dact4(actIn, v128.load(inp + q, 64))), 64);
+      v128.store(dInp + q, f32x4.mul(a5, dact4(actIn, v128.load(inp + q, 80))), 80);
+      v128.store(dInp + q, f32x4.mul(a6, dact4(actIn, v128.load(inp + q, 96))), 96);
+      v128.store(dInp + q, f32x4.mul(a7, dact4(actIn, v128.load(inp + q, 112))), 112);
+    }
+    for (; t < s; t += 16) {
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-      let d = dOut + so;
+      let d = dOut + (<usize>t << 2);
       for (let o = 0; o < nOut; o++) {
         const w = v128.load32_splat(W + (<usize>(o * nIn + i) << 2));
         a0 = madd(a0, w, v128.load(d)); a1 = madd(a1, w, v128.load(d, 16));
         a2 = madd(a2, w, v128.load(d, 32)); a3 = madd(a3, w, v128.load(d, 48));
         d += rowBytes;
       }
-      const q = <usize>i * rowBytes + so;
+      const q = q0 + (<usize>t << 2);
       v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
       v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
       v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);

@@ -208,23 +208,36 @@ function pack_explicit4(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bi
   return x;
 }
 
-/** The cells of four values under the edges rule: a fast estimate, with the exact scalar rule for
- *  lanes within rounding distance of an edge (rare). */
+/** The cells of four values under the edges rule: a fast estimate, exact except for lanes within
+ *  rounding distance `eps` of an edge. When eps <= 1/4 (`near`), such a lane is next to the edge k
+ *  nearest to its estimate and only one comparison with that edge decides between cells k - 1 and
+ *  k (saturated tanh units put many values there); otherwise the exact scalar rule runs. */
 // @ts-ignore: decorator
 @inline function edge_cells4(v: v128, vlo: v128, vhi: v128, vinv: v128, vtop: v128, eps: v128, oneMinus: v128,
-  edges: usize, top: i32, inv: f64, p1: f64): v128 {
+  edges: usize, top: i32, inv: f64, p1: f64, near: bool): v128 {
   const inside = v128.and(f32x4.ge(v, vlo), f32x4.lt(v, vhi));
   // f >= 0 inside; floor(f) + 2^23 holds the integer in its low mantissa bits. Lanes outside are
-  // replaced by the top cell, and f == top (just under hi) has fr = 0 and goes the exact way.
+  // replaced by the top cell, and f == top (just under hi) has fr = 0 and is near the top edge.
   const f = f32x4.mul(f32x4.sub(v, vlo), vinv);
   const fl = f32x4.floor(f);
   const fr = f32x4.sub(f, fl);
   let c = v128.bitselect(i32x4.sub(f32x4.add(fl, f32x4.splat(8388608.0)), i32x4.splat(0x4B000000)), vtop, inside);
-  if (v128.any_true(v128.and(inside, v128.or(f32x4.lt(fr, eps), f32x4.gt(fr, oneMinus))))) {
-    c = i32x4.replace_lane(c, 0, edge_cell(f32x4.extract_lane(v, 0), edges, top, inv, p1));
-    c = i32x4.replace_lane(c, 1, edge_cell(f32x4.extract_lane(v, 1), edges, top, inv, p1));
-    c = i32x4.replace_lane(c, 2, edge_cell(f32x4.extract_lane(v, 2), edges, top, inv, p1));
-    c = i32x4.replace_lane(c, 3, edge_cell(f32x4.extract_lane(v, 3), edges, top, inv, p1));
+  const close = v128.and(inside, v128.or(f32x4.lt(fr, eps), f32x4.gt(fr, oneMinus)));
+  if (v128.any_true(close)) {
+    if (near) {
+      // k = the nearest edge (0..top for inside lanes); cell k if v >= edges[k], else k - 1
+      const k = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f)), i32x4.splat(0)), vtop);
+      let ek = f32x4.splat(load<f32>(edges + (<usize>i32x4.extract_lane(k, 0) << 2)));
+      ek = f32x4.replace_lane(ek, 1, load<f32>(edges + (<usize>i32x4.extract_lane(k, 1) << 2)));
+      ek = f32x4.replace_lane(ek, 2, load<f32>(edges + (<usize>i32x4.extract_lane(k, 2) << 2)));
+      ek = f32x4.replace_lane(ek, 3, load<f32>(edges + (<usize>i32x4.extract_lane(k, 3) << 2)));
+      c = v128.bitselect(i32x4.add(k, f32x4.lt(v, ek)), c, close); // true lanes are -1
+    } else {
+      c = i32x4.replace_lane(c, 0, edge_cell(f32x4.extract_lane(v, 0), edges, top, inv, p1));
+      c = i32x4.replace_lane(c, 1, edge_cell(f32x4.extract_lane(v, 1), edges, top, inv, p1));
+      c = i32x4.replace_lane(c, 2, edge_cell(f32x4.extract_lane(v, 2), edges, top, inv, p1));
+      c = i32x4.replace_lane(c, 3, edge_cell(f32x4.extract_lane(v, 3), edges, top, inv, p1));
+    }
   }
   return c;
 }
@@ -240,16 +253,17 @@ function pack_edges(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: 
   const m = Math.max(Math.abs(p1), Math.abs(<f64>hi));
   const e = 8.0 * m * 1.1920928955078125e-7 * inv + 1e-5 * <f64>(top + 1);
   const eps = f32x4.splat(<f32>Math.min(e, 0.5)), oneMinus = f32x4.sub(f32x4.splat(1), eps);
+  const near = e <= 0.25;
   const rowBytes = <usize>B << 2;
   for (let s = 0; s < n4; s += 4) {
     let p = act + (<usize>s << 2);
     let kLo = i32x4.splat(0), kHi = i32x4.splat(0);
     for (let u = 0; u < nLo; u++) {
-      kLo = v128.or(kLo, i32x4.shl(edge_cells4(v128.load(p), vlo, vhi, vinv, vtop, eps, oneMinus, edges, top, inv, p1), u * bits));
+      kLo = v128.or(kLo, i32x4.shl(edge_cells4(v128.load(p), vlo, vhi, vinv, vtop, eps, oneMinus, edges, top, inv, p1, near), u * bits));
       p += rowBytes;
     }
     for (let u = nLo; u < nUnits; u++) {
-      kHi = v128.or(kHi, i32x4.shl(edge_cells4(v128.load(p), vlo, vhi, vinv, vtop, eps, oneMinus, edges, top, inv, p1), (u - nLo) * bits));
+      kHi = v128.or(kHi, i32x4.shl(edge_cells4(v128.load(p), vlo, vhi, vinv, vtop, eps, oneMinus, edges, top, inv, p1, near), (u - nLo) * bits));
       p += rowBytes;
     }
     // interleave into four little-endian u64 keys: (lo0, hi0), (lo1, hi1), ...
@@ -302,6 +316,36 @@ function same_pattern(act: usize, nUnits: i32, B: i32, a: i32, b: i32, mode: i32
   return true;
 }
 
+/** The counting loop for packed keys (a key is its pattern), as a function of its own: inside
+ *  mi_binned, V8 kept every local of this loop on the stack (1.5-2x slower). Returns the number
+ *  of patterns; slots, rep, used and pcount as in mi_binned. */
+function count_packed(keys: usize, N: i32, slots: usize, mask: i32, hashShift: u64, rep: usize, used: usize, pcount: usize, y: usize, K: i32): i32 {
+  let nP = 0;
+  for (let s = 0; s < N; s++) {
+    const key = load<u64>(keys + (<usize>s << 3));
+    let h = <i32>((key * GOLDEN) >> hashShift);
+    let id: i32;
+    while (true) {
+      const slot = slots + (<usize>h << 4);
+      id = load<i32>(slot, 8) - 1;
+      if (id < 0) { // a new pattern
+        id = nP++;
+        store<u64>(slot, key);
+        store<i32>(slot, id + 1, 8);
+        store<i32>(rep + (<usize>id << 2), s);
+        store<i32>(used + (<usize>id << 2), h);
+        for (let k = 0; k < K; k++) store<i32>(pcount + (<usize>(id * K + k) << 2), 0);
+        break;
+      }
+      if (load<u64>(slot) == key) break;
+      h = (h + 1) & mask;
+    }
+    const pc = pcount + (<usize>(id * K + load<i32>(y + (<usize>s << 2))) << 2);
+    store<i32>(pc, load<i32>(pc) + 1);
+  }
+  return nP;
+}
+
 // mi_binned: act [nUnits][B], y i32[N] -> out f64[3] = H(T), sum_y p(y) H(T|Y=y), #patterns (bits)
 export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
   const K = load<i32>(ctx);
@@ -332,27 +376,32 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
   const mask = (1 << logCap) - 1, hashShift = <u64>(64 - logCap);
   // slots hold the key and pattern id + 1 (0 = empty); pcount[id][y] counts rows per class
   let nP = 0;
-  for (let s = 0; s < N; s++) {
-    const key = load<u64>(keys + (<usize>s << 3));
-    let h = <i32>((key * GOLDEN) >> hashShift);
-    let id: i32;
-    while (true) {
-      const slot = slots + (<usize>h << 4);
-      id = load<i32>(slot, 8) - 1;
-      if (id < 0) { // a new pattern
-        id = nP++;
-        store<u64>(slot, key);
-        store<i32>(slot, id + 1, 8);
-        store<i32>(rep + (<usize>id << 2), s);
-        store<i32>(used + (<usize>id << 2), h);
-        for (let k = 0; k < K; k++) store<i32>(pcount + (<usize>(id * K + k) << 2), 0);
-        break;
+  // two call sites keep Binaryen from inlining count_packed back into this function
+  if (packed && K == 2) nP = count_packed(keys, N, slots, mask, hashShift, rep, used, pcount, y, 2);
+  else if (packed) nP = count_packed(keys, N, slots, mask, hashShift, rep, used, pcount, y, K);
+  else {
+    for (let s = 0; s < N; s++) {
+      const key = load<u64>(keys + (<usize>s << 3));
+      let h = <i32>((key * GOLDEN) >> hashShift);
+      let id: i32;
+      while (true) {
+        const slot = slots + (<usize>h << 4);
+        id = load<i32>(slot, 8) - 1;
+        if (id < 0) { // a new pattern
+          id = nP++;
+          store<u64>(slot, key);
+          store<i32>(slot, id + 1, 8);
+          store<i32>(rep + (<usize>id << 2), s);
+          store<i32>(used + (<usize>id << 2), h);
+          for (let k = 0; k < K; k++) store<i32>(pcount + (<usize>(id * K + k) << 2), 0);
+          break;
+        }
+        if (load<u64>(slot) == key && same_pattern(act, nUnits, B, load<i32>(rep + (<usize>id << 2)), s, mode, edges, top, p1, inv)) break;
+        h = (h + 1) & mask;
       }
-      if (load<u64>(slot) == key && (packed || same_pattern(act, nUnits, B, load<i32>(rep + (<usize>id << 2)), s, mode, edges, top, p1, inv))) break;
-      h = (h + 1) & mask;
+      const pc = pcount + (<usize>(id * K + load<i32>(y + (<usize>s << 2))) << 2);
+      store<i32>(pc, load<i32>(pc) + 1);
     }
-    const pc = pcount + (<usize>(id * K + load<i32>(y + (<usize>s << 2))) << 2);
-    store<i32>(pc, load<i32>(pc) + 1);
   }
 
   // H = log2 N - (1/N) sum_t c_t log2 c_t;

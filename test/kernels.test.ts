@@ -222,10 +222,10 @@ describe('act_backward', () => {
 
 // ---------------------------------------------------------------------------------------------
 const SHAPES: [number, number][] = [[1, 1], [1, 13], [13, 1], [5, 4], [12, 10], [7, 13], [13, 13], [3, 2], [10, 7]];
-const BS = [4, 8, 12, 516];
+const BS = [4, 8, 12, 52, 516]; // 52: a 32-sample and a 16-sample block and a tail of 4
 
 describe('dense_forward', () => {
-  it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: shapes (nIn, nOut) from 1..13, B in {4, 8, 12, 516}', (_n, k) => {
+  it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('%s: shapes (nIn, nOut) from 1..13, B in {4, 8, 12, 52, 516}', (_n, k) => {
     const act = k as number;
     const d = new TestData(200 + act);
     for (const [nIn, nOut] of SHAPES) {
@@ -353,7 +353,7 @@ describe('dense_backward', () => {
   });
   it.each(ALL_ACTS.map((k) => [ACT_NAMES[k], k]))('actIn %s: dInp = 0 computes dW, db and writes nothing else', (_n, k) => {
     const d = new TestData(400 + (k as number));
-    for (const [nIn, nOut] of SHAPES) for (const B of [4, 12, 516]) check(k as number, nIn, nOut, B, d, false);
+    for (const [nIn, nOut] of SHAPES) for (const B of [4, 12, 52, 516]) check(k as number, nIn, nOut, B, d, false);
   });
   it('a hand-computed case', () => {
     w.reset();
