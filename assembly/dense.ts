@@ -1,7 +1,7 @@
 // Dense layer over [unit][sample] buffers: f32x4 lanes run across samples, because layer widths of
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
 // Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
-import { act4, dact4, ACT_TANH } from './activation';
+import { act4, act4x2_store, dact4, ACT_TANH } from './activation';
 
 // @ts-ignore: decorator
 @inline function madd(acc: v128, a: v128, b: v128): v128 { return f32x4.add(acc, f32x4.mul(a, b)); }
@@ -39,8 +39,8 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
         p += rowBytes;
       }
       const q = out + <usize>o * rowBytes + so, r = q + rowBytes;
-      v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
-      v128.store(r, act4(act, c0)); v128.store(r, act4(act, c1), 16); v128.store(r, act4(act, c2), 32); v128.store(r, act4(act, c3), 48);
+      act4x2_store(act, q, a0, a1); act4x2_store(act, q + 32, a2, a3);
+      act4x2_store(act, r, c0, c1); act4x2_store(act, r + 32, c2, c3);
     }
   }
   // an odd last output: 32 samples per pass (eight accumulators; with four, each add would wait
@@ -63,8 +63,8 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
         p += rowBytes;
       }
       const q = q0 + (<usize>t << 2);
-      v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
-      v128.store(q, act4(act, a4), 64); v128.store(q, act4(act, a5), 80); v128.store(q, act4(act, a6), 96); v128.store(q, act4(act, a7), 112);
+      act4x2_store(act, q, a0, a1); act4x2_store(act, q + 32, a2, a3);
+      act4x2_store(act, q + 64, a4, a5); act4x2_store(act, q + 96, a6, a7);
     }
     for (; t < s; t += 16) {
       let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
@@ -76,7 +76,7 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
         p += rowBytes;
       }
       const q = q0 + (<usize>t << 2);
-      v128.store(q, act4(act, a0)); v128.store(q, act4(act, a1), 16); v128.store(q, act4(act, a2), 32); v128.store(q, act4(act, a3), 48);
+      act4x2_store(act, q, a0, a1); act4x2_store(act, q + 32, a2, a3);
     }
   }
   for (; s < B; s += 4) {
