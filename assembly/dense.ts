@@ -11,6 +11,59 @@ import { act4, act4x2_store, dact4, ACT_TANH } from './activation';
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+// dst[0 .. 4m) = init + sum_k w[k] src_k[0 .. 4m) for m = 8 or 4 vectors of one row, where src_k is
+// `src + k rowBytes` and w[k] is at `w + k wStep`, k < n: one row against a column of weights, with
+// eight (or four) accumulators; the caller then applies the activation or its derivative in place
+// @ts-ignore: decorator
+@inline function dot_row32(dst: usize, src: usize, rowBytes: usize, n: i32, w: usize, wStep: usize, init: v128): void {
+  let a0 = init, a1 = init, a2 = init, a3 = init, a4 = init, a5 = init, a6 = init, a7 = init;
+  for (let k = 0; k < n; k++) {
+    const u = v128.load32_splat(w);
+    a0 = madd(a0, u, v128.load(src)); a1 = madd(a1, u, v128.load(src, 16));
+    a2 = madd(a2, u, v128.load(src, 32)); a3 = madd(a3, u, v128.load(src, 48));
+    a4 = madd(a4, u, v128.load(src, 64)); a5 = madd(a5, u, v128.load(src, 80));
+    a6 = madd(a6, u, v128.load(src, 96)); a7 = madd(a7, u, v128.load(src, 112));
+    src += rowBytes;
+    w += wStep;
+  }
+  v128.store(dst, a0); v128.store(dst, a1, 16); v128.store(dst, a2, 32); v128.store(dst, a3, 48);
+  v128.store(dst, a4, 64); v128.store(dst, a5, 80); v128.store(dst, a6, 96); v128.store(dst, a7, 112);
+}
+
+// @ts-ignore: decorator
+@inline function dot_row16(dst: usize, src: usize, rowBytes: usize, n: i32, w: usize, wStep: usize, init: v128): void {
+  let a0 = init, a1 = init, a2 = init, a3 = init;
+  for (let k = 0; k < n; k++) {
+    const u = v128.load32_splat(w);
+    a0 = madd(a0, u, v128.load(src)); a1 = madd(a1, u, v128.load(src, 16));
+    a2 = madd(a2, u, v128.load(src, 32)); a3 = madd(a3, u, v128.load(src, 48));
+    src += rowBytes;
+    w += wStep;
+  }
+  v128.store(dst, a0); v128.store(dst, a1, 16); v128.store(dst, a2, 32); v128.store(dst, a3, 48);
+}
+
+// in place: four vectors of z -> act(z)
+// @ts-ignore: decorator
+@inline function act_inplace16(act: i32, q: usize): void {
+  act4x2_store(act, q, v128.load(q), v128.load(q, 16)); act4x2_store(act, q + 32, v128.load(q, 32), v128.load(q, 48));
+}
+
+// dInp[q .. q + 64) = acc0..acc3 * f'(inp[q .. q + 64)), four vectors of one input row
+// @ts-ignore: decorator
+@inline function dinp_store4(dInp: usize, inp: usize, actIn: i32, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  v128.store(dInp, f32x4.mul(a0, dact4(actIn, v128.load(inp))));
+  v128.store(dInp, f32x4.mul(a1, dact4(actIn, v128.load(inp, 16))), 16);
+  v128.store(dInp, f32x4.mul(a2, dact4(actIn, v128.load(inp, 32))), 32);
+  v128.store(dInp, f32x4.mul(a3, dact4(actIn, v128.load(inp, 48))), 48);
+}
+
+// in place: four vectors of W^T dOut -> times f'(inp)
+// @ts-ignore: decorator
+@inline function dact_inplace16(dInp: usize, inp: usize, actIn: i32): void {
+  dinp_store4(dInp, inp, actIn, v128.load(dInp), v128.load(dInp, 16), v128.load(dInp, 32), v128.load(dInp, 48));
+}
+
 // dense_forward: out [nOut][B] = act(W [nOut][nIn] . inp [nIn][B] + b [nOut])
 export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32): void {
   // a copy of the loops for tanh, the paper's activation, with the activation a constant
@@ -52,31 +105,14 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
     const q0 = out + <usize>o * rowBytes;
     let t = 0;
     for (; t + 32 <= s; t += 32) {
-      let a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
-      let p = inp + (<usize>t << 2);
-      for (let i = 0; i < nIn; i++) {
-        const u = v128.load32_splat(w0 + (<usize>i << 2));
-        a0 = madd(a0, u, v128.load(p)); a1 = madd(a1, u, v128.load(p, 16));
-        a2 = madd(a2, u, v128.load(p, 32)); a3 = madd(a3, u, v128.load(p, 48));
-        a4 = madd(a4, u, v128.load(p, 64)); a5 = madd(a5, u, v128.load(p, 80));
-        a6 = madd(a6, u, v128.load(p, 96)); a7 = madd(a7, u, v128.load(p, 112));
-        p += rowBytes;
-      }
       const q = q0 + (<usize>t << 2);
-      act4x2_store(act, q, a0, a1); act4x2_store(act, q + 32, a2, a3);
-      act4x2_store(act, q + 64, a4, a5); act4x2_store(act, q + 96, a6, a7);
+      dot_row32(q, inp + (<usize>t << 2), rowBytes, nIn, w0, 4, bias);
+      act_inplace16(act, q); act_inplace16(act, q + 64);
     }
     for (; t < s; t += 16) {
-      let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
-      let p = inp + (<usize>t << 2);
-      for (let i = 0; i < nIn; i++) {
-        const u = v128.load32_splat(w0 + (<usize>i << 2));
-        a0 = madd(a0, u, v128.load(p)); a1 = madd(a1, u, v128.load(p, 16));
-        a2 = madd(a2, u, v128.load(p, 32)); a3 = madd(a3, u, v128.load(p, 48));
-        p += rowBytes;
-      }
       const q = q0 + (<usize>t << 2);
-      act4x2_store(act, q, a0, a1); act4x2_store(act, q + 32, a2, a3);
+      dot_row16(q, inp + (<usize>t << 2), rowBytes, nIn, w0, 4, bias);
+      act_inplace16(act, q);
     }
   }
   for (; s < B; s += 4) {
@@ -211,56 +247,24 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
         w += wStep;
       }
       const q = <usize>i * rowBytes + so, r = q + rowBytes;
-      v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
-      v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
-      v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);
-      v128.store(dInp + q, f32x4.mul(a3, dact4(actIn, v128.load(inp + q, 48))), 48);
-      v128.store(dInp + r, f32x4.mul(c0, dact4(actIn, v128.load(inp + r))));
-      v128.store(dInp + r, f32x4.mul(c1, dact4(actIn, v128.load(inp + r, 16))), 16);
-      v128.store(dInp + r, f32x4.mul(c2, dact4(actIn, v128.load(inp + r, 32))), 32);
-      v128.store(dInp + r, f32x4.mul(c3, dact4(actIn, v128.load(inp + r, 48))), 48);
+      dinp_store4(dInp + q, inp + q, actIn, a0, a1, a2, a3);
+      dinp_store4(dInp + r, inp + r, actIn, c0, c1, c2, c3);
     }
   }
   // an odd last input: 32 samples per pass, as in forward_loops
   if (nIn & 1) {
     const i = nIn - 1;
-    const q0 = <usize>i * rowBytes;
+    const q0 = <usize>i * rowBytes, wi = W + (<usize>i << 2), wStep = <usize>nIn << 2;
     let t = 0;
     for (; t + 32 <= s; t += 32) {
-      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-      let d = dOut + (<usize>t << 2);
-      for (let o = 0; o < nOut; o++) {
-        const w = v128.load32_splat(W + (<usize>(o * nIn + i) << 2));
-        a0 = madd(a0, w, v128.load(d)); a1 = madd(a1, w, v128.load(d, 16));
-        a2 = madd(a2, w, v128.load(d, 32)); a3 = madd(a3, w, v128.load(d, 48));
-        a4 = madd(a4, w, v128.load(d, 64)); a5 = madd(a5, w, v128.load(d, 80));
-        a6 = madd(a6, w, v128.load(d, 96)); a7 = madd(a7, w, v128.load(d, 112));
-        d += rowBytes;
-      }
       const q = q0 + (<usize>t << 2);
-      v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
-      v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
-      v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);
-      v128.store(dInp + q, f32x4.mul(a3, dact4(actIn, v128.load(inp + q, 48))), 48);
-      v128.store(dInp + q, f32x4.mul(a4, dact4(actIn, v128.load(inp + q, 64))), 64);
-      v128.store(dInp + q, f32x4.mul(a5, dact4(actIn, v128.load(inp + q, 80))), 80);
-      v128.store(dInp + q, f32x4.mul(a6, dact4(actIn, v128.load(inp + q, 96))), 96);
-      v128.store(dInp + q, f32x4.mul(a7, dact4(actIn, v128.load(inp + q, 112))), 112);
+      dot_row32(dInp + q, dOut + (<usize>t << 2), rowBytes, nOut, wi, wStep, f32x4.splat(0));
+      dact_inplace16(dInp + q, inp + q, actIn); dact_inplace16(dInp + q + 64, inp + q + 64, actIn);
     }
     for (; t < s; t += 16) {
-      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-      let d = dOut + (<usize>t << 2);
-      for (let o = 0; o < nOut; o++) {
-        const w = v128.load32_splat(W + (<usize>(o * nIn + i) << 2));
-        a0 = madd(a0, w, v128.load(d)); a1 = madd(a1, w, v128.load(d, 16));
-        a2 = madd(a2, w, v128.load(d, 32)); a3 = madd(a3, w, v128.load(d, 48));
-        d += rowBytes;
-      }
       const q = q0 + (<usize>t << 2);
-      v128.store(dInp + q, f32x4.mul(a0, dact4(actIn, v128.load(inp + q))));
-      v128.store(dInp + q, f32x4.mul(a1, dact4(actIn, v128.load(inp + q, 16))), 16);
-      v128.store(dInp + q, f32x4.mul(a2, dact4(actIn, v128.load(inp + q, 32))), 32);
-      v128.store(dInp + q, f32x4.mul(a3, dact4(actIn, v128.load(inp + q, 48))), 48);
+      dot_row16(dInp + q, dOut + (<usize>t << 2), rowBytes, nOut, wi, wStep, f32x4.splat(0));
+      dact_inplace16(dInp + q, inp + q, actIn);
     }
   }
   for (; s < B; s += 4) {
