@@ -53,15 +53,17 @@ export function softmax_ce_forward(p: usize, z: usize, y: usize, K: i32, B: i32,
       }
     }
     if (K == 2) {
-      // two classes: the larger logit's e^(z - m) is e^0 = 1 exactly, so one exp4 gives both (the
-      // same bits as the general loop: 0 + 1 + e = 0 + e + 1 = 1 + e)
+      // two classes: one exp4. The larger logit's e^(m - m) is exactly 1 for a finite m, and NaN
+      // when m is infinite or NaN, as exp4 gives; 1 + (m - m) is both. Same bits as the general
+      // loop: 0 + e_a + e_b = e_b + e_a, and p = e * (1 / sum).
       const z0 = v128.load(z + col), z1 = v128.load(z + rowBytes + col);
       const second = f32x4.lt(z0, z1); // m = z1 there; elsewhere m = z0 and the other logit is z1 (NaN too)
       const e = exp4(f32x4.sub(v128.bitselect(z0, z1, second), m));
-      const inv = f32x4.div(ek(11), f32x4.add(ek(11), e));
-      const pe = f32x4.mul(e, inv);
-      v128.store(p + col, v128.bitselect(pe, inv, second));
-      v128.store(p + rowBytes + col, v128.bitselect(inv, pe, second));
+      const em = f32x4.add(ek(11), f32x4.sub(m, m));
+      const inv = f32x4.div(ek(11), f32x4.add(em, e));
+      const pm = f32x4.mul(em, inv), pe = f32x4.mul(e, inv);
+      v128.store(p + col, v128.bitselect(pe, pm, second));
+      v128.store(p + rowBytes + col, v128.bitselect(pm, pe, second));
       continue;
     }
     let sum = f32x4.splat(0);

@@ -412,6 +412,24 @@ describe('softmax_ce_forward', () => {
       }
     }
   });
+  it('infinite logits: two classes give what the general K-class loop gives (+Inf: NaN; -Inf: ~0)', () => {
+    // the two-class path skips the exp of the larger logit; it must not turn exp(Inf - Inf) into 1
+    const B = 8;
+    for (const K of [2, 3]) {
+      const z = new Float32Array(K * B).map((_, i) => Math.cos(i));
+      z[0 * B + 2] = Infinity; // sample 2: +Inf in class 0
+      z[1 * B + 3] = -Infinity; // sample 3: -Inf in class 1
+      z[0 * B + 5] = Infinity; z[1 * B + 5] = Infinity; // sample 5: two +Inf
+      const { p } = run(z, new Int32Array(B), K, B, B);
+      for (let k = 0; k < K; k++) {
+        expect(Number.isNaN(p[k * B + 2]), `K=${K} +Inf: p[${k}][2]`).toBe(true);
+        expect(Number.isNaN(p[k * B + 5]), `K=${K} two +Inf: p[${k}][5]`).toBe(true);
+        expect(Number.isFinite(p[k * B + 3]), `K=${K} -Inf: p[${k}][3]`).toBe(true);
+      }
+      expect(p[1 * B + 3]).toBeLessThan(1e-37);
+      for (const s of [0, 1, 4, 6, 7]) for (let k = 0; k < K; k++) expect(Number.isFinite(p[k * B + s])).toBe(true);
+    }
+  });
   it('huge logits (1e4 and more) give exact one-hot probabilities and finite losses, no NaN', () => {
     const K = 3, B = 8, n = 7;
     const cols = [
