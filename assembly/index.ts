@@ -11,3 +11,5 @@ export { net_create, net_init, net_field, net_layer_field, net_train_epoch, net_
 export { act_range, ebab_create, ebab_edges } from './entropy';
 export { sort_unique_f32, sort_scratch_bytes } from './sort';
 export { kde_create, kde_mi } from './kde';
+// Quantized activations (exact information planes): grid rounding, straight-through backward, moving range.
+export { quantize_forward, quantize_backward, quantize_ema } from './quantize';

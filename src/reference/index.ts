@@ -13,3 +13,4 @@ export * from './mlp.js';
 export * from './train.js';
 export * from './adaptive.js';
 export * from './kde.js';
+export * from './quantize.js';
