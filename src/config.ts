@@ -47,6 +47,8 @@ export interface ExperimentConfig {
   noiseVariance: number | 'auto';
   /** KDE rows: at most this many (a seeded subsample of larger datasets); 0 = all rows. */
   kdeSamples: number;
+  /** Quantized activations (assembly/quantize.ts): bits per value of every layer, or null = float. */
+  quantize: number | null;
 }
 
 export const DEFAULTS: ExperimentConfig = {
@@ -75,6 +77,7 @@ export const DEFAULTS: ExperimentConfig = {
   adaptiveBins: 30,
   noiseVariance: 'auto',
   kdeSamples: 4096,
+  quantize: null,
 };
 
 export const PRESETS: Record<string, Partial<ExperimentConfig>> = {

@@ -1,0 +1,43 @@
+// `exact`: the information plane of a quantized network (Lorenzen, Igel & Nielsen 2022), with no
+// estimation parameters. Every quantized layer takes finitely many values (2^bits levels per unit),
+// so its distinct rows are counted as they are: I(X;T) = H(T) for distinct, uniform x and
+// I(T;Y) = H(T) - sum_y p(y) H(T|Y=y), exactly, in bits. Duplicate inputs are handled as for `bin`.
+// The counting is the `bin` kernel's, with one cell around each level (edges half a step between
+// levels), which maps every level to its own cell and is exact whatever the f32 rounding of a level.
+import { BIN_MODE } from '../engine/engine.js';
+import type { Binning } from '../config.js';
+import type { EstimatorFactory, PlanePoint } from './estimator.js';
+
+/** The cells of the `bin` kernel that hold one level each of a 2^bits-level grid on [lo, hi]:
+ *  2^bits + 1 edges from lo - step/2 to hi + step/2, step as the quantizer computes it (f32). */
+export function exactBinning(bits: number, lo: number, hi: number): Extract<Binning, { kind: 'edges' }> {
+  const top = (1 << bits) - 1, lo32 = Math.fround(lo);
+  const step = Math.fround(Math.fround(Math.fround(hi) - lo32) / top);
+  return { kind: 'edges', bins: top + 2, lo: lo32 - step / 2, hi: lo32 + (top + 0.5) * step };
+}
+
+export const EXACT_NOT_QUANTIZED = 'the exact estimator counts the levels of a quantized network; ' +
+  'add --quantize BITS (e.g. 8) or choose another estimator';
+
+export const exact: EstimatorFactory = (config, engine, sizes) => {
+  const e = engine.exports;
+  const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
+  const out = engine.alloc(8 * 3);
+  return {
+    name: 'exact',
+    settings: config.quantize ? `exact counts of the ${config.quantize}-bit levels of every layer (no estimation parameters)`
+      : 'exact counts of quantized levels',
+    measure(input) {
+      const q = input.quantized;
+      if (!q) throw new Error(EXACT_NOT_QUANTIZED);
+      const points: PlanePoint[] = [];
+      for (let l = 0; l < input.act.length; l++) {
+        const b = exactBinning(q.bits, q.ranges[l][0], q.ranges[l][1]);
+        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_MODE.edges, b.lo, b.hi, b.bins, out);
+        const [hT, hTgivenY, patterns] = engine.f64(out, 3);
+        points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
+      }
+      return points;
+    },
+  };
+};

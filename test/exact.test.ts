@@ -1,0 +1,104 @@
+// The exact estimator: unique-row counts of quantized layers, against NumPy's np.unique and an
+// independent count in TypeScript; it refuses activations that are not quantized.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../src/engine/engine.js';
+import { loadWasmModule } from '../src/engine/wasm-node.js';
+import { ESTIMATORS } from '../src/estimators/index.js';
+import { EXACT_NOT_QUANTIZED } from '../src/estimators/exact.js';
+import { DEFAULTS } from '../src/config.js';
+import { refQuantizeForward } from '../src/reference/index.js';
+import { TestData, pad4 } from './helpers/data.js';
+import { writeNpy } from './helpers/npy.js';
+
+const engine = await Engine.create(loadWasmModule());
+
+/** H(T) and I(T;Y) of rows (row-major [n][d]) counted as strings: an independent count. */
+function countRows(rows: Float32Array, n: number, d: number, y: Int32Array) {
+  const t = new Map<string, number>(), ty = new Map<string, number>(), cy = new Map<number, number>();
+  for (let s = 0; s < n; s++) {
+    const key = Array.from(rows.subarray(s * d, (s + 1) * d)).join(',');
+    t.set(key, (t.get(key) ?? 0) + 1);
+    ty.set(`${key}|${y[s]}`, (ty.get(`${key}|${y[s]}`) ?? 0) + 1);
+    cy.set(y[s], (cy.get(y[s]) ?? 0) + 1);
+  }
+  const H = (m: Map<unknown, number>) => { let h = 0; for (const c of m.values()) h -= (c / n) * Math.log2(c / n); return h; };
+  return { hT: H(t), ity: H(t) + H(cy) - H(ty), patterns: t.size };
+}
+
+const PY = `
+import sys, json, numpy as np
+out = []
+y = np.load(sys.argv[1])
+for f in sys.argv[2:]:
+    A = np.load(f)
+    n = A.shape[0]
+    def H(c):
+        p = c / n
+        return float(-(p * np.log2(p)).sum())
+    _, ct = np.unique(A, axis=0, return_counts=True)
+    _, cty = np.unique(np.concatenate([A.astype(np.float64), y[:, None].astype(np.float64)], axis=1), axis=0, return_counts=True)
+    _, cy = np.unique(y, return_counts=True)
+    out.append([H(ct), H(ct) + H(cy) - H(cty), int(len(ct))])
+print(json.dumps(out))
+`;
+
+describe('the exact estimator', () => {
+  // layers of a quantized net: tanh at 8 and 4 bits, a moving ReLU range, a 2-unit softmax on [0, 1]
+  const t = new TestData(21);
+  const N = 1501, stride = pad4(N);
+  const cases: { d: number; bits: number; lo: number; hi: number; gen: () => number }[] = [
+    { d: 10, bits: 8, lo: -1, hi: 1, gen: () => Math.tanh(1.5 * t.uniform(-1, 1) ** 3) },
+    { d: 5, bits: 4, lo: -1, hi: 1, gen: () => Math.tanh(2 * t.uniform(-1, 1)) },
+    { d: 3, bits: 8, lo: -0.31, hi: 2.9, gen: () => Math.max(0, t.uniform(-1, 3)) },
+    { d: 2, bits: 8, lo: 0, hi: 1, gen: () => t.uniform(0, 1) },
+  ];
+  const y = Int32Array.from(t.labels(N, 3));
+
+  it('equals the unique-row entropies NumPy computes (np.unique over rows) and an independent count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infoplane-exact-'));
+    const rowsOf: Float32Array[] = [];
+    const ptrs = cases.map(({ d, bits, lo, hi, gen }, l) => {
+      const vals = Array.from({ length: N * d }, gen);
+      const q = refQuantizeForward(vals, lo, hi, bits); // [u][s]
+      const rows = new Float32Array(N * d);
+      for (let u = 0; u < d; u++) for (let s = 0; s < N; s++) rows[s * d + u] = q[u * N + s];
+      rowsOf.push(rows);
+      writeNpy(join(dir, `L${l}.npy`), rows, [N, d]);
+      const p = engine.alloc(4 * d * stride), a = engine.f32(p, d * stride);
+      for (let u = 0; u < d; u++) a.set(q.subarray(u * N, (u + 1) * N), u * stride);
+      return p;
+    });
+    writeNpy(join(dir, 'y.npy'), y, [N]);
+    const yp = engine.alloc(4 * stride);
+    engine.i32(yp, N).set(y);
+    const est = ESTIMATORS.exact({ ...DEFAULTS, quantize: 8 }, engine, { maxRows: N, maxWidth: 10, nClasses: 3 });
+    const widths = cases.map((c) => c.d);
+    const base = { engine, act: ptrs, width: widths, activation: ['tanh', 'tanh', 'relu', 'softmax'], n: N, stride, labels: yp, nClasses: 3 };
+    const pts = cases.map((c, l) => est.measure({ ...base, act: [ptrs[l]], width: [c.d], quantized: { bits: c.bits, ranges: [[c.lo, c.hi]] } })[0]);
+    const py = spawnSync('python3', ['-c', PY, join(dir, 'y.npy'), ...cases.map((_, l) => join(dir, `L${l}.npy`))], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const numpy = JSON.parse(py.stdout) as number[][];
+    cases.forEach((c, l) => {
+      const mine = countRows(rowsOf[l], N, c.d, y);
+      expect(pts[l].patterns).toBe(numpy[l][2]);
+      expect(pts[l].patterns).toBe(mine.patterns);
+      expect(pts[l].ixt).toBeCloseTo(numpy[l][0], 10);
+      expect(pts[l].ity).toBeCloseTo(numpy[l][1], 10);
+      expect(pts[l].ixt).toBeCloseTo(mine.hT, 10);
+      expect(pts[l].ity).toBeCloseTo(mine.ity, 10);
+    });
+    // not every row distinct (else the test would not exercise the counting) and not all alike
+    expect(pts.some((p) => (p.patterns ?? 0) < N && (p.patterns ?? 0) > 10)).toBe(true);
+  });
+
+  it('refuses activations that are not quantized, with one clear message', () => {
+    const est = ESTIMATORS.exact(DEFAULTS, engine, { maxRows: 8, maxWidth: 2, nClasses: 2 });
+    const p = engine.alloc(4 * 16), yp = engine.alloc(32);
+    expect(() => est.measure({ engine, act: [p], width: [2], activation: ['tanh'], n: 8, stride: 8, labels: yp, nClasses: 2 }))
+      .toThrow(EXACT_NOT_QUANTIZED);
+  });
+});
