@@ -7,6 +7,7 @@ import { softmax_ce_forward, softmax_ce_backward } from './softmax';
 import { sgd_step, momentum_step, adam_step } from './optim';
 import { ACT_LINEAR } from './activation';
 import { mi_binned } from './entropy';
+import { quant_create, quant_reset, quant_layer_forward, quant_layer_backward, quantize_forward, quant_bits } from './quantize';
 
 export const OPT_SGD = 0;
 export const OPT_MOMENTUM = 1;
@@ -40,6 +41,7 @@ export const NF_INPUTS = 22;    // nIn
 export const NF_RNG_INIT = 23;  // xoshiro state for weight init
 export const NF_XR = 24;        // f32 [N][nIn4]: the inputs row-major (nIn4 = nIn rounded up to 4), for the batch gather
 export const NF_XR_ROWS = 25;   // rows of XR filled from X so far: 0 until the first training epoch
+export const NF_QUANT = 26;     // quantization state (assembly/quantize.ts), 0 = float activations
 const NF_LAYER0 = 32;
 // Per-layer block (i32 fields) at NF_LAYER0 + 8 * l.
 export const LF_IN = 0;         // fan in
@@ -128,17 +130,30 @@ export function net_init(net: usize, seed: u32, fanOut: bool): void {
   }
   rng_seed(<usize>gf(net, NF_RNG_ORDER), seed, 3);
   sf(net, NF_STEP, 0);
+  if (gf(net, NF_QUANT)) quant_reset(<usize>gf(net, NF_QUANT));
+}
+
+/** Quantize every layer's activations to `bits` from now on (call once, after net_create). */
+export function net_quantize(net: usize, bits: i32): void {
+  const L = gf(net, NF_LAYERS), h = L - 1;
+  const widths = alloc(<u32>(max(h, 1) * 4)), acts = alloc(<u32>(max(h, 1) * 4));
+  for (let l = 0; l < h; l++) {
+    store<i32>(widths + (<usize>l << 2), lf(net, l, LF_OUT));
+    store<i32>(acts + (<usize>l << 2), lf(net, l, LF_ACT));
+  }
+  sf(net, NF_QUANT, <i32>quant_create(bits, h, widths, acts, pad4(gf(net, NF_BATCH))));
 }
 
 /** Forward a [nIn][B] input through all layers into the activation buffers of `which`
  *  (LF_ACT_TRAIN or LF_ACT_EVAL); the last layer holds softmax probabilities. */
-function forward(net: usize, x: usize, B: i32, which: i32): void {
-  const L = gf(net, NF_LAYERS), param = <usize>gf(net, NF_PARAM);
+function forward(net: usize, x: usize, n: i32, B: i32, which: i32): void {
+  const L = gf(net, NF_LAYERS), param = <usize>gf(net, NF_PARAM), q = <usize>gf(net, NF_QUANT);
   let inp = x;
   for (let l = 0; l < L; l++) {
     const out = <usize>lf(net, l, which);
     dense_forward(out, inp, param + (<usize>lf(net, l, LF_W) << 2), param + (<usize>lf(net, l, LF_B) << 2),
       lf(net, l, LF_IN), lf(net, l, LF_OUT), B, lf(net, l, LF_ACT));
+    if (q && l < L - 1) quant_layer_forward(q, l, out, lf(net, l, LF_OUT), n, B, which == LF_ACT_TRAIN);
     inp = out;
   }
   const last = <usize>lf(net, L - 1, which);
@@ -202,21 +217,23 @@ function gather_batch(net: usize, xb: usize, yb: usize, order: usize, n: i32, B:
 export function net_train_epoch(net: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool): i32 {
   const L = gf(net, NF_LAYERS), P = gf(net, NF_PARAMS), batch = gf(net, NF_BATCH), K = gf(net, NF_CLASSES);
   const param = <usize>gf(net, NF_PARAM), grad = <usize>gf(net, NF_GRAD), idx = <usize>gf(net, NF_IDX);
-  const xb = <usize>gf(net, NF_XB), yb = <usize>gf(net, NF_YB);
+  const xb = <usize>gf(net, NF_XB), yb = <usize>gf(net, NF_YB), q = <usize>gf(net, NF_QUANT);
   ensure_rows(net);
   if (shuffle) rng_shuffle(<usize>gf(net, NF_RNG_ORDER), idx, nTrain);
   let nb = 0;
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
     gather_batch(net, xb, yb, idx + (<usize>start << 2), n, B);
-    forward(net, xb, B, LF_ACT_TRAIN);
+    forward(net, xb, n, B, LF_ACT_TRAIN);
     let dOut = <usize>gf(net, NF_DELTA_A), dIn = <usize>gf(net, NF_DELTA_B);
     softmax_ce_backward(dOut, <usize>lf(net, L - 1, LF_ACT_TRAIN), yb, K, B, n);
     for (let l = L - 1; l >= 0; l--) {
       const inp = l > 0 ? <usize>lf(net, l - 1, LF_ACT_TRAIN) : xb;
       dense_backward(l > 0 ? dIn : 0, grad + (<usize>lf(net, l, LF_W) << 2), grad + (<usize>lf(net, l, LF_B) << 2),
         dOut, inp, param + (<usize>lf(net, l, LF_W) << 2), lf(net, l, LF_IN), lf(net, l, LF_OUT), B,
-        l > 0 ? lf(net, l - 1, LF_ACT) : ACT_LINEAR);
+        l > 0 && !q ? lf(net, l - 1, LF_ACT) : ACT_LINEAR);
+      // quantized: straight through the levels, f' of the saved unquantized values
+      if (q && l > 0) quant_layer_backward(q, l - 1, dIn, lf(net, l, LF_IN), B);
       const t = dOut; dOut = dIn; dIn = t;
     }
     if (gradStats) accumulate_grad_stats(net);
@@ -273,7 +290,7 @@ export function net_grad_stats(net: usize, nb: i32, out: usize): void {
 export function net_eval(net: usize, nTrain: i32, out: usize): void {
   const N = gf(net, NF_ROWS), np = gf(net, NF_ROWS_PAD), K = gf(net, NF_CLASSES), L = gf(net, NF_LAYERS);
   const Y = <usize>gf(net, NF_Y), idx = <usize>gf(net, NF_IDX), nll = <usize>gf(net, NF_NLL);
-  forward(net, <usize>gf(net, NF_X), np, LF_ACT_EVAL);
+  forward(net, <usize>gf(net, NF_X), N, np, LF_ACT_EVAL);
   const p = <usize>lf(net, L - 1, LF_ACT_EVAL);
   let trL: f64 = 0, trA: f64 = 0, teL: f64 = 0, teA: f64 = 0;
   for (let j = 0; j < N; j++) {
@@ -298,6 +315,9 @@ export function net_eval(net: usize, nTrain: i32, out: usize): void {
   store<f64>(out, nTrain > 0 ? trA / <f64>nTrain : NaN, 8);
   store<f64>(out, nTe > 0 ? teL / <f64>nTe : NaN, 16);
   store<f64>(out, nTe > 0 ? teA / <f64>nTe : NaN, 24);
+  // the output's probabilities on their levels too; loss and accuracy above use them unquantized
+  const q = <usize>gf(net, NF_QUANT);
+  if (q) quantize_forward(p, p, 0, K * np, 0, 1, quant_bits(q));
 }
 
 /** Binned MI of every layer's eval activations (after net_eval): out f64[3L] as mi_binned. */

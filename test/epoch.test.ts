@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '../src/engine/engine.js';
 import { Network } from '../src/model/network.js';
 import { ib12 } from '../src/data/ib12.js';
-import { refInitLayers, refTrainEpoch, refMlpForward, refSoftmaxCeForward, type RefOptimizer } from '../src/reference/index.js';
+import { refInitLayers, refTrainEpoch, refMlpForward, refSoftmaxCeForward, refQuantLevels, refQuantRange, REF_Q_EMA_START, type RefOptimizer, type RefQuant } from '../src/reference/index.js';
 import type { Activation, OptimizerName } from '../src/config.js';
 
 const engine = await Engine.create(new WebAssembly.Module(readFileSync(new URL('../build/infoplane.wasm', import.meta.url))));
@@ -82,6 +82,59 @@ describe('a whole epoch in wasm vs the reference trainer', () => {
       expect(teL).toBeCloseTo(l1 / (4096 - nTrain), 4);
       expect(Math.abs(trA - a0 / nTrain)).toBeLessThanOrEqual(2 / nTrain);
       expect(Math.abs(teA - a1 / (4096 - nTrain))).toBeLessThanOrEqual(2 / (4096 - nTrain));
+    });
+  }
+});
+
+describe('a whole quantized epoch in wasm vs the reference trainer (assembly/quantize.ts)', () => {
+  const quantCases: [number[], Activation, number, number][] = [
+    [[10, 7, 5, 4, 3], 'tanh', 8, 512],
+    [[10, 7, 5, 4, 3], 'tanh', 4, 256],
+    [[6, 3], 'relu', 8, 100], // moving ranges
+    [[5], 'sigmoid', 4, 333],
+  ];
+  for (const [hidden, activation, bits, batch] of quantCases) {
+    it(`${hidden.join('-')} ${activation} ${bits} bits, batch ${batch}: params, gradient stats, ranges and levels after 3 epochs`, () => {
+      const { net, ref, order } = setup(hidden, activation, batch, 5);
+      net.quantize(bits);
+      net.init(5, false);
+      const moving = activation === 'relu';
+      const fixed: [number, number] = activation === 'sigmoid' ? [0, 1] : [-1, 1];
+      const quant: RefQuant = {
+        bits, fixed: hidden.map(() => (moving ? null : [...fixed] as [number, number])),
+        moving: hidden.map(() => [...REF_Q_EMA_START] as [number, number]),
+      };
+      const opt: RefOptimizer = { kind: 'adam', lr: 4e-3 };
+      const nTrain = 3277;
+      for (let epoch = 0; epoch < 3; epoch++) {
+        const nb = net.trainEpoch(nTrain, 'adam', 4e-3, 0.9, false, true);
+        const want = refTrainEpoch(ref, data.X, data.y, order, nTrain, batch, opt, quant);
+        const got = net.gradStats(nb);
+        relClose(got.filter((_, i) => i % 2 === 0), want.gradMean, 3e-3, `gradMean epoch ${epoch}`);
+        relClose(got.filter((_, i) => i % 2 === 1), want.gradStd, 3e-3, `gradStd epoch ${epoch}`);
+      }
+      for (let l = 0; l < ref.length; l++) {
+        relClose(net.params(l).W, ref[l].W, 2e-3, `W${l}`);
+        relClose(net.params(l).b, ref[l].b, 2e-3, `b${l}`);
+      }
+      const ranges = net.quantRanges() as [number, number][];
+      expect(ranges.length).toBe(hidden.length + 1);
+      expect(ranges[hidden.length]).toEqual([0, 1]);
+      hidden.forEach((_, l) => {
+        const want = refQuantRange(quant, l);
+        expect(ranges[l][0]).toBeCloseTo(want[0], 9);
+        expect(ranges[l][1]).toBeCloseTo(want[1], 6);
+      });
+      if (moving) expect(ranges[0][1]).not.toBe(6); // the moving range moved
+      // evaluation: every layer's values are levels of its grid, the output's too
+      net.evaluate(nTrain);
+      net.widths.forEach((width, l) => {
+        const levels = new Set(refQuantLevels(ranges[l][0], ranges[l][1], bits));
+        const a = engine.f32(net.activationPtr(l), width * net.rowsPad);
+        for (let u = 0; u < width; u++) for (let s = 0; s < 4096; s += 7) {
+          if (!levels.has(a[u * net.rowsPad + s])) expect(`layer ${l} unit ${u} row ${s}: ${a[u * net.rowsPad + s]}`).toBe('a level');
+        }
+      });
     });
   }
 });

@@ -6,6 +6,7 @@ import { IB12_THRESHOLD } from '../data/ib12.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelModelProblem } from '../bound/labels.js';
 import { labelModelOf } from '../record/bound-gap.js';
+import { EXACT_NOT_QUANTIZED, MAX_QUANT_BITS } from '../estimators/exact.js';
 
 export class UsageError extends Error {}
 
@@ -65,6 +66,8 @@ export interface RunFlags {
   bound?: boolean | string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
   // the rival estimators (estimators/bin.ts, adaptive.ts, kde.ts)
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string;
+  // quantized activations and their exact information plane (assembly/quantize.ts, estimators/exact.ts)
+  quantize?: string;
 }
 
 /** DEFAULTS, then the preset, then the flags the user gave. */
@@ -125,6 +128,11 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
   if (f.seed !== undefined) c.seed = nonNegInt('seed', f.seed);
   boundFromFlags(c, f);
   estimatorSettingsFromFlags(c, f);
+  if (f.quantize !== undefined) {
+    c.quantize = f.quantize.trim() === 'off' ? null
+      : num('quantize', f.quantize, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_QUANT_BITS, `a whole number of bits in 1..${MAX_QUANT_BITS} (or off)`);
+  }
+  if (c.estimators.includes('exact') && !c.quantize) throw new UsageError(`--estimators: ${EXACT_NOT_QUANTIZED}`);
   return c;
 }
 

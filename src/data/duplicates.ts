@@ -92,16 +92,19 @@ export class GroupConditionalEntropy {
     [this.mode, this.p1, this.p2, this.nbins] = binning.kind === 'edges' ? [0, binning.lo, binning.hi, binning.bins] : [1, binning.width, 0, 0];
   }
 
-  /** act: f32 [width][stride] activations of all N rows (wasm pointer). */
-  measure(act: number, width: number, N: number, stride: number): number {
+  /** act: f32 [width][stride] activations of all N rows (wasm pointer); `cells` replaces the
+   *  binning given at construction (the exact estimator's cells differ per layer). */
+  measure(act: number, width: number, N: number, stride: number, cells?: Binning): number {
     const { engine, groups } = this;
+    const [mode, p1, p2, nbins] = !cells ? [this.mode, this.p1, this.p2, this.nbins]
+      : cells.kind === 'edges' ? [0, cells.lo, cells.hi, cells.bins] : [1, cells.width, 0, 0];
     let h = 0;
     for (let g = 0; g + 1 < groups.start.length; g++) {
       const a = groups.start[g], n = groups.start[g + 1] - a, np = (n + 3) & ~3;
       const src = engine.f32(act, width * stride), dst = engine.f32(this.scratch, width * np);
       dst.fill(0);
       for (let u = 0; u < width; u++) for (let i = 0; i < n; i++) dst[u * np + i] = src[u * stride + groups.rows[a + i]];
-      engine.exports.mi_binned(this.ctx, this.scratch, width, n, np, this.zeros, this.mode, this.p1, this.p2, this.nbins, this.out);
+      engine.exports.mi_binned(this.ctx, this.scratch, width, n, np, this.zeros, mode, p1, p2, nbins, this.out);
       h += (n / N) * engine.f64(this.out, 1)[0];
     }
     return h;

@@ -20,6 +20,8 @@ export interface CoreExports {
   net_eval(net: number, nTrain: number, out: number): void;
   net_mi_binned(net: number, ctx: number, mode: number, p1: number, p2: number, nbins: number, out: number): void;
   net_params_finite(net: number): number;
+  net_quantize(net: number, bits: number): void;
+  quant_range(quant: number, layer: number, out: number): void;
   act_range(act: number, nUnits: number, N: number, B: number, out: number): void;
   ebab_create(maxValues: number): number;
   ebab_edges(ctx: number, act: number, nUnits: number, N: number, B: number, useLower: number, lower: number, nbins: number, edges: number): number;

@@ -16,6 +16,9 @@ export function exactBinning(bits: number, lo: number, hi: number): Extract<Binn
   return { kind: 'edges', bins: top + 2, lo: lo32 - step / 2, hi: lo32 + (top + 0.5) * step };
 }
 
+/** Most bits a layer may be quantized to: the counting kernel takes up to 2^16 edges per unit. */
+export const MAX_QUANT_BITS = 15;
+
 export const EXACT_NOT_QUANTIZED = 'the exact estimator counts the levels of a quantized network; ' +
   'add --quantize BITS (e.g. 8) or choose another estimator';
 

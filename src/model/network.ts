@@ -3,7 +3,7 @@ import { Engine, ACTIVATION_CODE, OPTIMIZER_CODE } from '../engine/engine.js';
 import type { Activation, OptimizerName } from '../config.js';
 
 // Field ids of the wasm network header (assembly/net.ts).
-const NF = { LAYERS: 0, ROWS: 2, ROWS_PAD: 3, CLASSES: 4, PARAMS: 5, PARAM: 6, X: 12, Y: 13, IDX: 14, INPUTS: 22 };
+const NF = { LAYERS: 0, ROWS: 2, ROWS_PAD: 3, CLASSES: 4, PARAMS: 5, PARAM: 6, X: 12, Y: 13, IDX: 14, INPUTS: 22, QUANT: 26 };
 const LF = { IN: 0, OUT: 1, W: 3, B: 4, ACT_EVAL: 6 };
 
 export interface NetworkShape {
@@ -48,6 +48,20 @@ export class Network {
   /** The row order: the first nTrain entries are the training rows. */
   setOrder(order: Int32Array): void { this.engine.i32(this.field(NF.IDX), this.nRows).set(order); }
   labelsPtr(): number { return this.field(NF.Y); }
+
+  /** Quantize every layer's activations to `bits` (assembly/quantize.ts); call before init. */
+  quantize(bits: number): void { this.engine.exports.net_quantize(this.ptr, bits); }
+
+  /** The [lo, hi] every layer is quantized to now, or null for a float network. */
+  quantRanges(): [number, number][] | null {
+    const q = this.field(NF.QUANT);
+    if (!q) return null;
+    return this.widths.map((_, l) => {
+      this.engine.exports.quant_range(q, l, this.evalPtr);
+      const [lo, hi] = this.engine.f64(this.evalPtr, 2);
+      return [lo, hi];
+    });
+  }
 
   init(seed: number, fanOut: boolean): void { this.engine.exports.net_init(this.ptr, seed >>> 0, fanOut ? 1 : 0); }
 

@@ -10,6 +10,7 @@ import { ESTIMATORS, type Estimator, type LayerActivations } from '../estimators
 import { loggedEpochs } from './schedule.js';
 import { splitOrder, trainCount } from './split.js';
 import { GroupConditionalEntropy } from '../data/duplicates.js';
+import { exactBinning } from '../estimators/exact.js';
 
 export class TrainingSession {
   /** The network's series; entries of logged epochs not reached yet are NaN. */
@@ -36,6 +37,7 @@ export class TrainingSession {
     net.setData(data.X, data.y);
     this.nTrain = trainCount(data.nRows, config.trainFraction);
     net.setOrder(splitOrder(engine, config.split, data.nRows, seed, data.y, this.nTrain));
+    if (config.quantize) net.quantize(config.quantize);
     net.init(seed, config.init === 'fan_out');
     this.net = net;
 
@@ -55,13 +57,14 @@ export class TrainingSession {
       testLoss: new Array(K).fill(NaN), testAcc: new Array(K).fill(NaN),
       gradMean: grid(), gradStd: grid(),
     };
-    if (data.duplicates && data.duplicates.duplicateRows > 0 && config.estimators.includes('bin')) {
+    if (data.duplicates && data.duplicates.duplicateRows > 0 && config.estimators.some((e) => e === 'bin' || e === 'exact')) {
       this.hTgivenX = new GroupConditionalEntropy(engine, data.duplicates, Math.max(...net.widths), config.binning);
     }
     this.layers = {
       engine, act: net.widths.map((_, l) => net.activationPtr(l)), width: net.widths,
       activation: net.widths.map((_, l) => (l === L - 1 ? 'softmax' : config.activation)),
       n: data.nRows, stride: net.rowsPad, labels: net.labelsPtr(), nClasses: data.nClasses,
+      ...(config.quantize ? { quantized: { bits: config.quantize, ranges: [] } } : {}),
     };
   }
 
@@ -90,13 +93,16 @@ export class TrainingSession {
           break;
         }
         rec.trainLoss[k] = trL; rec.trainAcc[k] = trA; rec.testLoss[k] = teL; rec.testAcc[k] = teA;
+        const q = layers.quantized;
+        if (q) q.ranges = net.quantRanges() ?? [];
         for (const est of estimators) {
           const points = est.measure(layers);
           const series = rec.mi[est.name];
-          // duplicate inputs: I(X;T) = H(T) - H(T|X) (data/duplicates.ts)
-          const hx = est.name === 'bin' ? this.hTgivenX : undefined;
+          // duplicate inputs: I(X;T) = H(T) - H(T|X) (data/duplicates.ts), in the estimator's cells
+          const hx = est.name === 'bin' || est.name === 'exact' ? this.hTgivenX : undefined;
           points.forEach((p, l) => {
-            series.ixt[l][k] = hx ? p.ixt - hx.measure(layers.act[l], layers.width[l], layers.n, layers.stride) : p.ixt;
+            const cells = est.name === 'exact' && q ? exactBinning(q.bits, q.ranges[l][0], q.ranges[l][1]) : undefined;
+            series.ixt[l][k] = hx ? p.ixt - hx.measure(layers.act[l], layers.width[l], layers.n, layers.stride, cells) : p.ixt;
             series.ity[l][k] = p.ity;
           });
         }
