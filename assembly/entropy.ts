@@ -8,6 +8,7 @@ import { unique_quantiles_f32, sort_scratch_bytes, finite_range } from './sort';
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
 export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
 export const BIN_EXPLICIT = 2; // explicit sorted f32 edges (adaptive binning), numpy digitize
+export const BIN_LEVELS = 3; // a quantized layer's levels lo + k step: k = floor((v - lo) / step + 1/2), p1 = lo, p2 = 1/step, nbins levels
 const GOLDEN: u64 = 0x9E3779B97F4A7C15;
 const MAX_BINS = 1 << 16;
 // Explicit edges: a uniform grid over [edges[0], edges[top]) gives most values their cell in one
@@ -126,9 +127,20 @@ function search_cell(v: f32, edges: usize, top: i32): i32 {
   return search_cell(v, edges, top);
 }
 
+/** The level of a value of a quantized layer (assembly/quantize.ts): floor((v - lo) inv + 1/2),
+ *  clamped to 0..top; NaN gets 0, as in pack_levels (a NaN layer has diverged). Levels sit half a cell from either neighbour's cell, so
+ *  the f32 rounding of a level never moves it. */
+// @ts-ignore: decorator
+@inline function level_cell(v: f32, lo: f64, inv: f64, top: i32): i32 {
+  const k = Math.floor((<f64>v - lo) * inv + 0.5);
+  if (k != k) return 0;
+  return <i32>min(max(k, 0.0), <f64>top);
+}
+
 // @ts-ignore: decorator
 @inline function cell(mode: i32, v: f32, edges: usize, top: i32, inv: f64, p1: f64): i64 {
   if (mode == BIN_EDGES) return <i64>edge_cell(v, edges, top, inv, p1);
+  if (mode == BIN_LEVELS) return <i64>level_cell(v, p1, inv, top);
   if (mode == BIN_EXPLICIT) return <i64>explicit_cell(v, edges, top, inv, p1);
   return width_cell(v, p1);
 }
@@ -273,6 +285,59 @@ function pack_edges(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: 
   }
 }
 
+/** Packed keys of levels (BIN_LEVELS), four rows at a time, laid out as pack_edges does (the
+ *  caller checks that nUnits <= 2 per). The SIMD rule is level_cell's in f32: a level's value is
+ *  within rounding of an integer k, so both give k. */
+function pack_levels(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: i32, lo: f64, inv: f64, top: i32): void {
+  const n4 = (N + 3) & ~3, per = 32 / bits, nLo = min(nUnits, per);
+  const vlo = f32x4.splat(<f32>lo), vinv = f32x4.splat(<f32>inv), half = f32x4.splat(0.5);
+  const zero = i32x4.splat(0), vtop = i32x4.splat(top);
+  const rowBytes = <usize>B << 2;
+  for (let s = 0; s < n4; s += 4) {
+    let p = act + (<usize>s << 2);
+    let kLo = i32x4.splat(0), kHi = i32x4.splat(0);
+    for (let u = 0; u < nUnits; u++) {
+      const k = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(f32x4.mul(f32x4.sub(v128.load(p), vlo), vinv), half)));
+      const c = i32x4.min_s(i32x4.max_s(k, zero), vtop);
+      if (u < nLo) kLo = v128.or(kLo, i32x4.shl(c, u * bits));
+      else kHi = v128.or(kHi, i32x4.shl(c, (u - nLo) * bits));
+      p += rowBytes;
+    }
+    const kp = keys + (<usize>s << 3);
+    v128.store(kp, i8x16.shuffle(kLo, kHi, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+    v128.store(kp, i8x16.shuffle(kLo, kHi, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31), 16);
+  }
+}
+
+/** Hashed keys of levels for layers too wide to pack (nUnits > 2 per): the codes of `per` units
+ *  at a time in SIMD, each 32-bit word folded into the row's key with mix64. A key match is then
+ *  confirmed by same_pattern, so a collision never merges two patterns. */
+function hash_levels(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: i32, lo: f64, inv: f64, top: i32): void {
+  const n4 = (N + 3) & ~3, per = 32 / bits;
+  const vlo = f32x4.splat(<f32>lo), vinv = f32x4.splat(<f32>inv), half = f32x4.splat(0.5);
+  const zero = i32x4.splat(0), vtop = i32x4.splat(top);
+  const rowBytes = <usize>B << 2;
+  for (let s = 0; s < n4; s += 4) {
+    let h0: u64 = 0, h1: u64 = 0, h2: u64 = 0, h3: u64 = 0;
+    let p = act + (<usize>s << 2);
+    for (let u0 = 0, g: u64 = 1; u0 < nUnits; u0 += per, g++) {
+      let w = i32x4.splat(0);
+      for (let u = u0; u < min(u0 + per, nUnits); u++) {
+        const k = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(f32x4.mul(f32x4.sub(v128.load(p), vlo), vinv), half)));
+        w = v128.or(w, i32x4.shl(i32x4.min_s(i32x4.max_s(k, zero), vtop), (u - u0) * bits));
+        p += rowBytes;
+      }
+      const salt = GOLDEN * g;
+      h0 = mix64(h0 ^ (<u64><u32>i32x4.extract_lane(w, 0) + salt));
+      h1 = mix64(h1 ^ (<u64><u32>i32x4.extract_lane(w, 1) + salt));
+      h2 = mix64(h2 ^ (<u64><u32>i32x4.extract_lane(w, 2) + salt));
+      h3 = mix64(h3 ^ (<u64><u32>i32x4.extract_lane(w, 3) + salt));
+    }
+    const kp = keys + (<usize>s << 3);
+    store<u64>(kp, h0); store<u64>(kp, h1, 8); store<u64>(kp, h2, 16); store<u64>(kp, h3, 24);
+  }
+}
+
 /** Keys for any rule, row by row: packed when the per-unit code ranges fit 64 bits (returns
  *  true), else hashed (returns false). */
 function keys_general(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): bool {
@@ -371,6 +436,8 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
   if (mode == BIN_EDGES) {
     make_edges(edges, p1, p2, nbins);
     inv = <f64>(nbins - 1) / (p2 - p1);
+  } else if (mode == BIN_LEVELS) {
+    inv = p2;
   } else if (mode == BIN_EXPLICIT) {
     // p1 is the address of the caller's f32 edges: copied, then p1 / inv describe the grid
     memory.copy(edges, <usize>p1, <usize>nbins << 2);
@@ -383,6 +450,8 @@ export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y
   const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
   let packed = true;
   if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
+  else if (mode == BIN_LEVELS && nUnits <= 2 * (32 / bits)) pack_levels(keys, act, nUnits, N, B, bits, p1, inv, top);
+  else if (mode == BIN_LEVELS) { hash_levels(keys, act, nUnits, N, B, bits, p1, inv, top); packed = false; }
   else if (mode == BIN_EXPLICIT && inv > 0 && nUnits <= 2 * (32 / bits)) pack_explicit4(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
   else if (mode == BIN_EXPLICIT && nUnits * bits <= 64) pack_explicit(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
   else packed = keys_general(ctx, act, nUnits, N, B, mode, edges, top, p1, inv);

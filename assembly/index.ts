@@ -12,4 +12,4 @@ export { act_range, ebab_create, ebab_edges } from './entropy';
 export { sort_unique_f32, sort_scratch_bytes } from './sort';
 export { kde_create, kde_mi } from './kde';
 // Quantized activations (exact information planes): grid rounding, straight-through backward, moving range.
-export { quantize_forward, quantize_backward, quantize_ema, quant_range } from './quantize';
+export { quantize_forward, quantize_rows, quantize_backward, quant_range } from './quantize';

@@ -7,7 +7,7 @@ import { softmax_ce_forward, softmax_ce_backward } from './softmax';
 import { sgd_step, momentum_step, adam_step } from './optim';
 import { ACT_LINEAR } from './activation';
 import { mi_binned } from './entropy';
-import { quant_create, quant_reset, quant_layer_forward, quant_layer_backward, quantize_forward, quant_bits } from './quantize';
+import { quant_create, quant_reset, quant_layer_target, quant_layer_forward, quant_layer_backward, quantize_forward, quant_bits } from './quantize';
 
 export const OPT_SGD = 0;
 export const OPT_MOMENTUM = 1;
@@ -150,10 +150,11 @@ function forward(net: usize, x: usize, n: i32, B: i32, which: i32): void {
   const L = gf(net, NF_LAYERS), param = <usize>gf(net, NF_PARAM), q = <usize>gf(net, NF_QUANT);
   let inp = x;
   for (let l = 0; l < L; l++) {
-    const out = <usize>lf(net, l, which);
-    dense_forward(out, inp, param + (<usize>lf(net, l, LF_W) << 2), param + (<usize>lf(net, l, LF_B) << 2),
+    const out = <usize>lf(net, l, which), quantized = q != 0 && l < L - 1, training = which == LF_ACT_TRAIN;
+    const dst = quantized ? quant_layer_target(q, l, out, training) : out;
+    dense_forward(dst, inp, param + (<usize>lf(net, l, LF_W) << 2), param + (<usize>lf(net, l, LF_B) << 2),
       lf(net, l, LF_IN), lf(net, l, LF_OUT), B, lf(net, l, LF_ACT));
-    if (q && l < L - 1) quant_layer_forward(q, l, out, lf(net, l, LF_OUT), n, B, which == LF_ACT_TRAIN);
+    if (quantized) quant_layer_forward(q, l, out, dst, lf(net, l, LF_OUT), n, B, training);
     inp = out;
   }
   const last = <usize>lf(net, L - 1, which);

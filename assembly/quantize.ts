@@ -9,7 +9,6 @@
 //   k    = clamp(floor((a - lo) * inv + 0.5), 0, 2^bits - 1)       (NaN stays NaN)
 //   q    = lo + k * step
 import { dact4, ACT_TANH, ACT_SOFTSIGN, ACT_SIGMOID } from './activation';
-import { finite_range } from './sort';
 import { alloc } from './memory';
 
 /** Unbounded activations: the range is a moving average of the batches' ranges. */
@@ -26,37 +25,94 @@ export const Q_EMA_HI0: f64 = 6.0;
 export function quantize_forward(q: usize, a: usize, save: usize, n: i32, lo: f32, hi: f32, bits: i32): void {
   const top = levels_of(bits);
   const step = (hi - lo) / top, inv = <f32>1.0 / step;
-  const vlo = f32x4.splat(lo), vinv = f32x4.splat(inv), vstep = f32x4.splat(step);
-  const half = f32x4.splat(0.5), zero = f32x4.splat(0), vtop = f32x4.splat(top);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(a + o);
-    if (save) v128.store(save + o, v);
-    const k = f32x4.min(f32x4.max(f32x4.floor(f32x4.add(f32x4.mul(f32x4.sub(v, vlo), vinv), half)), zero), vtop);
-    v128.store(q + o, f32x4.add(vlo, f32x4.mul(k, vstep)));
-  }
-  for (; i < n; i++) {
+  const n8 = n & ~7;
+  if (save) q8_loop(q, a, save, n8, lo, inv, step, top, true);
+  else q8_loop(q, a, 0, n8, lo, inv, step, top, false);
+  for (let i = n8; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(a + o);
     if (save) store<f32>(save + o, v);
-    const k = Mathf.min(Mathf.max(Mathf.floor((v - lo) * inv + <f32>0.5), 0), top);
-    store<f32>(q + o, lo + k * step);
+    store<f32>(q + o, q1(v, lo, inv, step, top));
   }
+}
+
+/** One value by the lane rule of q4 (pmax/pmin keep a NaN k: it is their first operand). */
+// @ts-ignore: decorator
+@inline function q1(v: f32, lo: f32, inv: f32, step: f32, top: f32): f32 {
+  let k = Mathf.floor((v - lo) * inv + <f32>0.5);
+  k = k < 0 ? 0 : k;
+  k = top < k ? top : k;
+  return lo + k * step;
+}
+
+// eight values per pass; `withSave` is a constant at each call site
+// @ts-ignore: decorator
+@inline function q8_loop(q: usize, a: usize, save: usize, n8: i32, lo: f32, inv: f32, step: f32, top: f32, withSave: bool): void {
+  const vlo = f32x4.splat(lo), vinv = f32x4.splat(inv), vstep = f32x4.splat(step), vtop = f32x4.splat(top);
+  const end = a + (<usize>n8 << 2);
+  let pa = a, pq = q, ps = save;
+  while (pa < end) {
+    const v0 = v128.load(pa), v1 = v128.load(pa, 16);
+    if (withSave) { v128.store(ps, v0); v128.store(ps, v1, 16); ps += 32; }
+    v128.store(pq, q4(v0, vlo, vinv, vstep, vtop));
+    v128.store(pq, q4(v1, vlo, vinv, vstep, vtop), 16);
+    pa += 32; pq += 32;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function q4(v: v128, vlo: v128, vinv: v128, vstep: v128, vtop: v128): v128 {
+  let k = f32x4.floor(f32x4.add(f32x4.mul(f32x4.sub(v, vlo), vinv), f32x4.splat(0.5)));
+  k = f32x4.pmin(f32x4.pmax(k, f32x4.splat(0)), vtop); // NaN in k stays NaN (first operand)
+  return f32x4.add(vlo, f32x4.mul(k, vstep));
+}
+
+// quantize_rows: quantize_forward of act [nUnits][B] (all B columns, a -> q), and in the same pass
+// the min and max of the first n columns (the batch's samples; NaN left out, +-inf kept: such a
+// layer has diverged) into out f32[2] for the moving range (+inf, -inf when there is none).
+export function quantize_rows(q: usize, a: usize, nUnits: i32, n: i32, B: i32, lo: f32, hi: f32, bits: i32, out: usize): void {
+  const top = levels_of(bits);
+  const step = (hi - lo) / top, inv = <f32>1.0 / step;
+  const vlo = f32x4.splat(lo), vinv = f32x4.splat(inv), vstep = f32x4.splat(step), vtop = f32x4.splat(top);
+  // pmin(acc, v) = v < acc ? v : acc keeps acc for a NaN v
+  let vmin = f32x4.splat(Infinity), vmax = f32x4.splat(-Infinity);
+  let smin: f32 = Infinity, smax: f32 = -Infinity;
+  const n4 = n & ~3;
+  for (let u = 0; u < nUnits; u++) {
+    const o = <usize>(u * B) << 2;
+    let pa = a + o, pq = q + o;
+    const end = pa + (<usize>n4 << 2);
+    while (pa < end) {
+      const v = v128.load(pa);
+      vmin = f32x4.pmin(vmin, v);
+      vmax = f32x4.pmax(vmax, v);
+      v128.store(pq, q4(v, vlo, vinv, vstep, vtop));
+      pa += 16; pq += 16;
+    }
+    for (let s = n4; s < B; s++) {
+      const v = load<f32>(a + o + (<usize>s << 2));
+      if (s < n) { smin = v < smin ? v : smin; smax = smax < v ? v : smax; }
+      store<f32>(q + o + (<usize>s << 2), q1(v, lo, inv, step, top));
+    }
+  }
+  for (let j = 0; j < 4; j++) {
+    const x = f32x4.extract_lane(vmin, 0), y = f32x4.extract_lane(vmax, 0);
+    smin = x < smin ? x : smin; smax = smax < y ? y : smax;
+    vmin = i32x4.shuffle(vmin, vmin, 1, 2, 3, 0); vmax = i32x4.shuffle(vmax, vmax, 1, 2, 3, 0);
+  }
+  store<f32>(out, smin);
+  store<f32>(out, smax, 4);
 }
 
 // quantize_backward: dz[n] = da[n] * f'(a[n]) where lo <= a[n] <= hi, else 0; a = the saved
 // unquantized activations, f' written through them (assembly/activation.ts dact4). In place allowed.
 export function quantize_backward(dz: usize, da: usize, a: usize, n: i32, lo: f32, hi: f32, act: i32): void {
-  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(a + o);
-    const inside = v128.and(f32x4.ge(v, vlo), f32x4.le(v, vhi));
-    v128.store(dz + o, v128.and(f32x4.mul(v128.load(da + o), dact4(act, v)), inside));
-  }
-  for (; i < n; i++) {
+  const n8 = n & ~7;
+  // tanh on [-1, 1]: no value lies outside, the mask is all ones (NaN: the net has diverged)
+  if (act == ACT_TANH && lo <= -1 && hi >= 1) qb8_loop(dz, da, a, n8, lo, hi, ACT_TANH, false);
+  else if (act == ACT_TANH) qb8_loop(dz, da, a, n8, lo, hi, ACT_TANH, true);
+  else qb8_loop(dz, da, a, n8, lo, hi, act, true);
+  for (let i = n8; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(a + o);
     const d = f32x4.extract_lane(dact4(act, f32x4.splat(v)), 0);
@@ -64,13 +120,28 @@ export function quantize_backward(dz: usize, da: usize, a: usize, n: i32, lo: f3
   }
 }
 
-// quantize_ema: the moving range of an unbounded layer after one training batch. range f64[2] =
-// (lo, hi) is updated in place from the batch's finite min and max over act [nUnits][B] (first n
-// columns; the padding columns are not samples): lo = d lo + (1 - d) min(0, bmin), hi likewise
-// with max(0, bmax), d = Q_EMA_DECAY. scratch: f32[2].
-export function quantize_ema(range: usize, act: usize, nUnits: i32, n: i32, B: i32, scratch: usize): void {
-  finite_range(act, nUnits, n, B, scratch);
-  const bmin = min(<f64>load<f32>(scratch), 0.0), bmax = max(<f64>load<f32>(scratch, 4), 0.0);
+// @ts-ignore: decorator
+@inline function qb8_loop(dz: usize, da: usize, a: usize, n8: i32, lo: f32, hi: f32, act: i32, mask: bool): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const end = a + (<usize>n8 << 2);
+  let pa = a, pd = da, pz = dz;
+  while (pa < end) {
+    const v0 = v128.load(pa), v1 = v128.load(pa, 16);
+    let g0 = f32x4.mul(v128.load(pd), dact4(act, v0)), g1 = f32x4.mul(v128.load(pd, 16), dact4(act, v1));
+    if (mask) {
+      g0 = v128.and(g0, v128.and(f32x4.ge(v0, vlo), f32x4.le(v0, vhi)));
+      g1 = v128.and(g1, v128.and(f32x4.ge(v1, vlo), f32x4.le(v1, vhi)));
+    }
+    v128.store(pz, g0);
+    v128.store(pz, g1, 16);
+    pa += 32; pd += 32; pz += 32;
+  }
+}
+
+/** range f64[2] one step toward the batch's (min(0, bmin), max(0, bmax)), bmin/bmax = f32[2]. */
+// @ts-ignore: decorator
+@inline function ema_step(range: usize, minmax: usize): void {
+  const bmin = min(<f64>load<f32>(minmax), 0.0), bmax = max(<f64>load<f32>(minmax, 4), 0.0);
   store<f64>(range, Q_EMA_DECAY * load<f64>(range) + (1.0 - Q_EMA_DECAY) * bmin);
   store<f64>(range, Q_EMA_DECAY * load<f64>(range, 8) + (1.0 - Q_EMA_DECAY) * bmax, 8);
 }
@@ -85,6 +156,8 @@ export function quantize_ema(range: usize, act: usize, nUnits: i32, n: i32, B: i
   save: usize;    // f32 [width][Bpad]: the unquantized activations of the last training batch
   moving: i32;    // 1: moving range (unbounded activation)
   act: i32;       // activation code
+  blo: f32;       // the range the last training batch was quantized with (its backward pass uses it)
+  bhi: f32;
 }
 @unmanaged export class Quant {
   bits: i32;
@@ -125,18 +198,28 @@ export function quant_reset(qp: usize): void {
   }
 }
 
-/** Hidden layer l's activations out [width][B] (first n columns samples) onto its levels, in place;
- *  a training batch first moves an unbounded layer's range and saves the unquantized values. */
-export function quant_layer_forward(qp: usize, l: i32, out: usize, width: i32, n: i32, B: i32, training: bool): void {
+/** Where the dense layer writes hidden layer l's activations: the save buffer in training (the
+ *  backward pass needs them unquantized), else the output itself. */
+export function quant_layer_target(qp: usize, l: i32, out: usize, training: bool): usize {
+  return training ? qlayer(changetype<Quant>(qp), l).save : out;
+}
+
+/** Hidden layer l's activations a [width][B] (first n columns samples) onto its levels in out
+ *  (a == out outside training). A training batch of an unbounded layer is quantized with the range
+ *  so far and then moves it (the range lags one batch: one pass over the values instead of two). */
+export function quant_layer_forward(qp: usize, l: i32, out: usize, a: usize, width: i32, n: i32, B: i32, training: bool): void {
   const q = changetype<Quant>(qp), ql = qlayer(q, l);
-  if (training && ql.moving) quantize_ema(changetype<usize>(ql), out, width, n, B, q.scratch);
-  quantize_forward(out, out, training ? ql.save : 0, width * B, <f32>ql.lo, <f32>ql.hi, q.bits);
+  if (training) { ql.blo = <f32>ql.lo; ql.bhi = <f32>ql.hi; }
+  if (training && ql.moving) {
+    quantize_rows(out, a, width, n, B, <f32>ql.lo, <f32>ql.hi, q.bits, q.scratch);
+    ema_step(changetype<usize>(ql), q.scratch);
+  } else quantize_forward(out, a, 0, width * B, <f32>ql.lo, <f32>ql.hi, q.bits);
 }
 
 /** d [width][B], the gradient at hidden layer l's quantized output -> at its pre-activation. */
 export function quant_layer_backward(qp: usize, l: i32, d: usize, width: i32, B: i32): void {
   const ql = qlayer(changetype<Quant>(qp), l);
-  quantize_backward(d, d, ql.save, width * B, <f32>ql.lo, <f32>ql.hi, ql.act);
+  quantize_backward(d, d, ql.save, width * B, ql.blo, ql.bhi, ql.act);
 }
 
 /** out f64[2] = the range layer l is quantized to now (l = hidden: the softmax output, [0, 1]). */

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadWasm } from './helpers/wasm.js';
 import {
-  ACT, refBackprop, refQuantEma, refQuantize, refQuantizeBackward, refQuantizeForward, refQuantLevels,
-  refSoftmaxCeForward, refAct, REF_Q_EMA_START, type RefLayer, type RefQuant,
+  ACT, refBackprop, refQuantize, refQuantizeBackward, refQuantizeForward, refQuantLevels,
+  refSoftmaxCeForward, refAct, type RefLayer, type RefQuant,
 } from '../src/reference/index.js';
 import { RefRng } from '../src/reference/rng.js';
 
@@ -13,7 +13,7 @@ const w = await loadWasm();
 type QEx = {
   quantize_forward(q: number, a: number, save: number, n: number, lo: number, hi: number, bits: number): void;
   quantize_backward(dz: number, da: number, a: number, n: number, lo: number, hi: number, act: number): void;
-  quantize_ema(range: number, act: number, nUnits: number, n: number, B: number, scratch: number): void;
+  quantize_rows(q: number, a: number, nUnits: number, n: number, B: number, lo: number, hi: number, bits: number, out: number): void;
 };
 const ex = w.ex as unknown as QEx;
 
@@ -116,7 +116,9 @@ describe('quantize_backward: straight-through gradient', () => {
     const rng = new RefRng(3, 9);
     for (const act of [ACT.linear, ACT.tanh, ACT.relu, ACT.sigmoid, ACT.softsign, ACT.softplus]) {
       for (const n of [5, 64, 257]) {
-        const lo = act === ACT.relu || act === ACT.sigmoid || act === ACT.softplus ? 0 : -1, hi = act === ACT.linear ? 1.5 : 1;
+        // tanh on a narrower range than its own, so that the mask has work to do
+        const lo = act === ACT.relu || act === ACT.sigmoid || act === ACT.softplus ? 0 : act === ACT.tanh ? -0.5 : -1;
+        const hi = act === ACT.linear ? 1.5 : act === ACT.tanh ? 0.5 : 1;
         const a = Float32Array.from({ length: n }, () => Math.fround(refAct(act, 2 * rng.normal())));
         a[0] = lo; a[1] = hi; a[2] = Math.fround(hi + 0.1); a[3] = Math.fround(lo - 0.1);
         const da = Float32Array.from({ length: n }, () => rng.normal());
@@ -130,32 +132,33 @@ describe('quantize_backward: straight-through gradient', () => {
         if (a[3] < lo) expect(got[3]).toBe(0);
       }
     }
+    // tanh on [-1, 1] (its own bounds): every value passes
+    const a = Float32Array.from({ length: 37 }, (_, i) => Math.fround(Math.tanh(i / 4 - 4)));
+    const da = Float32Array.from({ length: 37 }, (_, i) => i + 1);
+    w.reset();
+    const pa = w.putF32(a), pd = w.putF32(da), pz = w.allocF32(37);
+    ex.quantize_backward(pz, pd, pa, 37, -1, 1, ACT.tanh);
+    const got = w.getF32(pz, 37), want = refQuantizeBackward(da, a, -1, 1, ACT.tanh);
+    for (let i = 0; i < 37; i++) expect(got[i]).toBeCloseTo(want[i], 4);
   });
 });
 
-describe('quantize_ema: the moving range of unbounded activations', () => {
-  it('matches the reference over many batches, ignores padding columns and non-finite values', () => {
-    const rng = new RefRng(8, 9);
-    const units = 3, n = 13, B = 16;
-    w.reset();
-    const range = w.putF64(REF_Q_EMA_START), scratch = w.allocF32(2), act = w.allocF32(units * B);
-    let want: [number, number] = [...REF_Q_EMA_START];
-    for (let step = 0; step < 200; step++) {
-      const a = new Float32Array(units * B).fill(1e6); // padding columns: must not count
-      const real: number[] = [];
-      for (let u = 0; u < units; u++) for (let s = 0; s < n; s++) {
-        const v = step === 5 && s === 0 ? Number.NaN : Math.max(0, 2 * rng.normal());
-        a[u * B + s] = v; real.push(v);
-      }
-      w.writeF32(act, a);
-      ex.quantize_ema(range, act, units, n, B, scratch);
-      want = refQuantEma(want, real);
-      const got = w.getF64(range, 2);
-      expect(got[0]).toBe(want[0]);
-      expect(got[1]).toBe(want[1]);
+describe('quantize_rows: quantization and the batch range in one pass', () => {
+  it('quantizes every column as quantize_forward and returns the min/max (NaN left out) of the first n columns', () => {
+    const rng = new RefRng(12, 9);
+    for (const [units, n] of [[3, 13], [1, 4], [4, 1], [2, 30]]) {
+      const B = (n + 3) & ~3;
+      const a = Float32Array.from({ length: units * B }, () => 3 * rng.normal());
+      for (let u = 0; u < units; u++) for (let s = n; s < B; s++) a[u * B + s] = 1e6; // padding: not a sample
+      if (n > 2) { a[1] = Number.NaN; a[2] = -7.5; }
+      w.reset();
+      const pa = w.putF32(a), pq = w.allocF32(units * B), out = w.allocF32(2);
+      ex.quantize_rows(pq, pa, units, n, B, -2, 4.5, 8, out);
+      sameBits(w.getF32(pq, units * B), refQuantizeForward(a, -2, 4.5, 8), `rows ${units}x${n}`);
+      const real = [];
+      for (let u = 0; u < units; u++) for (let s = 0; s < n; s++) if (!Number.isNaN(a[u * B + s])) real.push(a[u * B + s]);
+      expect(Array.from(w.getF32(out, 2))).toEqual([Math.min(...real), Math.max(...real)]);
     }
-    expect(want[0]).toBeLessThan(0); // ReLU: the start -6 decays toward 0 with d = 0.999
-    expect(want[0]).toBeCloseTo(-6 * 0.999 ** 200, 10);
   });
 });
 

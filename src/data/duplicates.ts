@@ -94,10 +94,9 @@ export class GroupConditionalEntropy {
 
   /** act: f32 [width][stride] activations of all N rows (wasm pointer); `cells` replaces the
    *  binning given at construction (the exact estimator's cells differ per layer). */
-  measure(act: number, width: number, N: number, stride: number, cells?: Binning): number {
+  measure(act: number, width: number, N: number, stride: number, cells?: { mode: number; p1: number; p2: number; nbins: number }): number {
     const { engine, groups } = this;
-    const [mode, p1, p2, nbins] = !cells ? [this.mode, this.p1, this.p2, this.nbins]
-      : cells.kind === 'edges' ? [0, cells.lo, cells.hi, cells.bins] : [1, cells.width, 0, 0];
+    const { mode, p1, p2, nbins } = cells ?? { mode: this.mode, p1: this.p1, p2: this.p2, nbins: this.nbins };
     let h = 0;
     for (let g = 0; g + 1 < groups.start.length; g++) {
       const a = groups.start[g], n = groups.start[g + 1] - a, np = (n + 3) & ~3;

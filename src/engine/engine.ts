@@ -52,4 +52,4 @@ export class Engine {
 
 export const ACTIVATION_CODE: Record<string, number> = { linear: 0, tanh: 1, relu: 2, sigmoid: 3, softsign: 4, softplus: 5 };
 export const OPTIMIZER_CODE: Record<string, number> = { sgd: 0, momentum: 1, adam: 2 };
-export const BIN_MODE = { edges: 0, width: 1, explicit: 2 } as const;
+export const BIN_MODE = { edges: 0, width: 1, explicit: 2, levels: 3 } as const;

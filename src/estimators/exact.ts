@@ -2,18 +2,18 @@
 // estimation parameters. Every quantized layer takes finitely many values (2^bits levels per unit),
 // so its distinct rows are counted as they are: I(X;T) = H(T) for distinct, uniform x and
 // I(T;Y) = H(T) - sum_y p(y) H(T|Y=y), exactly, in bits. Duplicate inputs are handled as for `bin`.
-// The counting is the `bin` kernel's, with one cell around each level (edges half a step between
-// levels), which maps every level to its own cell and is exact whatever the f32 rounding of a level.
+// The counting is the `bin` kernel's with a cell per level (BIN_LEVELS: k = floor((v - lo) / step
+// + 1/2)), which is exact whatever the f32 rounding of a level: a level lies half a cell from the
+// next cell's boundary.
 import { BIN_MODE } from '../engine/engine.js';
-import type { Binning } from '../config.js';
 import type { EstimatorFactory, PlanePoint } from './estimator.js';
 
-/** The cells of the `bin` kernel that hold one level each of a 2^bits-level grid on [lo, hi]:
- *  2^bits + 1 edges from lo - step/2 to hi + step/2, step as the quantizer computes it (f32). */
-export function exactBinning(bits: number, lo: number, hi: number): Extract<Binning, { kind: 'edges' }> {
+/** The kernel's arguments for a 2^bits-level grid on [lo, hi], step as the quantizer computes it (f32). */
+export interface LevelCells { mode: number; p1: number; p2: number; nbins: number }
+export function levelCells(bits: number, lo: number, hi: number): LevelCells {
   const top = (1 << bits) - 1, lo32 = Math.fround(lo);
   const step = Math.fround(Math.fround(Math.fround(hi) - lo32) / top);
-  return { kind: 'edges', bins: top + 2, lo: lo32 - step / 2, hi: lo32 + (top + 0.5) * step };
+  return { mode: BIN_MODE.levels, p1: lo32, p2: 1 / step, nbins: top + 1 };
 }
 
 /** Most bits a layer may be quantized to: the counting kernel takes up to 2^16 edges per unit. */
@@ -35,8 +35,8 @@ export const exact: EstimatorFactory = (config, engine, sizes) => {
       if (!q) throw new Error(EXACT_NOT_QUANTIZED);
       const points: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
-        const b = exactBinning(q.bits, q.ranges[l][0], q.ranges[l][1]);
-        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_MODE.edges, b.lo, b.hi, b.bins, out);
+        const c = levelCells(q.bits, q.ranges[l][0], q.ranges[l][1]);
+        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, c.mode, c.p1, c.p2, c.nbins, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
         points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
       }

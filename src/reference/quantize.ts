@@ -10,7 +10,7 @@
  *   refQuantizeForward(a, lo, hi, bits) -> Float32Array   elementwise
  *   refQuantizeBackward(da, a, lo, hi, act) -> Float64Array
  *       dz = da * f'(a) where lo <= a <= hi, else 0 (a unquantized; f' through the output)
- *   refQuantEma(range [lo, hi], values) -> [lo, hi]        one batch's moving-range update
+ *   refQuantEma(range [lo, hi], values) -> [lo, hi]        one batch's moving-range update (NaN left out)
  */
 import { refActDeriv } from './activations.js';
 
@@ -50,7 +50,7 @@ export function refQuantEma(range: readonly [number, number], values: ArrayLike<
   let mn = Infinity, mx = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = f(values[i]);
-    if (Number.isFinite(v)) { mn = Math.min(mn, v); mx = Math.max(mx, v); }
+    if (!Number.isNaN(v)) { mn = Math.min(mn, v); mx = Math.max(mx, v); } // +-inf kept: a diverged layer
   }
   const d = REF_Q_EMA_DECAY;
   return [d * range[0] + (1 - d) * Math.min(mn, 0), d * range[1] + (1 - d) * Math.max(mx, 0)];

@@ -31,15 +31,17 @@ export function refQuantRange(q: RefQuant, l: number): [number, number] {
 
 export function refBackprop(layers: RefLayer[], x: Float64Array, yb: Int32Array, n: number, quant?: RefQuant, train = true) {
   const K = layers[layers.length - 1].nOut, L = layers.length;
-  const acts: Float64Array[] = [], raw: Float64Array[] = [];
+  const acts: Float64Array[] = [], raw: Float64Array[] = [], rangeUsed: [number, number][] = [];
   let h: ArrayLike<number> = x;
   for (let l = 0; l < L; l++) {
     const a = refDenseForward(h, layers[l].W, layers[l].b, layers[l].nIn, layers[l].nOut, n, layers[l].act);
     raw.push(a);
     if (quant && l < L - 1) {
-      if (!quant.fixed[l] && train) quant.moving[l] = refQuantEma(quant.moving[l], a);
+      // a training batch of a moving range is quantized with the range so far, then moves it
       const [lo, hi] = refQuantRange(quant, l);
+      rangeUsed[l] = [lo, hi];
       acts.push(Float64Array.from(refQuantizeForward(a, lo, hi, quant.bits)));
+      if (!quant.fixed[l] && train) quant.moving[l] = refQuantEma(quant.moving[l], a);
     } else acts.push(a);
     h = acts[l];
   }
@@ -54,7 +56,7 @@ export function refBackprop(layers: RefLayer[], x: Float64Array, yb: Int32Array,
     if (g.dInp) {
       d = g.dInp;
       if (quant) {
-        const [lo, hi] = refQuantRange(quant, l - 1);
+        const [lo, hi] = rangeUsed[l - 1];
         d = refQuantizeBackward(d, raw[l - 1], Math.fround(lo), Math.fround(hi), layers[l - 1].act);
       }
     }

@@ -10,7 +10,7 @@ import { ESTIMATORS, type Estimator, type LayerActivations } from '../estimators
 import { loggedEpochs } from './schedule.js';
 import { splitOrder, trainCount } from './split.js';
 import { GroupConditionalEntropy } from '../data/duplicates.js';
-import { exactBinning } from '../estimators/exact.js';
+import { levelCells } from '../estimators/exact.js';
 
 export class TrainingSession {
   /** The network's series; entries of logged epochs not reached yet are NaN. */
@@ -101,7 +101,7 @@ export class TrainingSession {
           // duplicate inputs: I(X;T) = H(T) - H(T|X) (data/duplicates.ts), in the estimator's cells
           const hx = est.name === 'bin' || est.name === 'exact' ? this.hTgivenX : undefined;
           points.forEach((p, l) => {
-            const cells = est.name === 'exact' && q ? exactBinning(q.bits, q.ranges[l][0], q.ranges[l][1]) : undefined;
+            const cells = est.name === 'exact' && q ? levelCells(q.bits, q.ranges[l][0], q.ranges[l][1]) : undefined;
             series.ixt[l][k] = hx ? p.ixt - hx.measure(layers.act[l], layers.width[l], layers.n, layers.stride, cells) : p.ixt;
             series.ity[l][k] = p.ity;
           });
