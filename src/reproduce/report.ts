@@ -2,6 +2,7 @@
 // verdict and links to the studies' figures. No Node imports.
 import { escapeHtml } from '../report/html.js';
 import type { Claim } from './claims.js';
+import type { ClaimRow } from '../stats/index.js';
 
 export interface ReproductionSummary {
   format: 'infoplane-reproduction/1';
@@ -10,9 +11,24 @@ export interface ReproductionSummary {
   seconds: number;
   studies: { name: string; title: string; report: string; networks: number }[];
   claims: Claim[];
+  /** Lorenzen et al. 2022 (reproduce/quantized.ts): rows with per-network statistics. */
+  quantized?: ClaimRow[];
 }
 
-const COLORS: Record<string, string> = { reproduced: '#1a7f37', 'not reproduced': '#b42318', 'depends on estimator': '#9a6700' };
+const COLORS: Record<string, string> = { reproduced: '#1a7f37', 'not reproduced': '#b42318', 'depends on estimator': '#9a6700', inconclusive: '#9a6700' };
+
+const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
+
+/** Rows of claims judged by per-network statistics: effect with its CI, test, controls. */
+function statRows(rows: ClaimRow[]): string {
+  const eff = (e: { name: string; estimate: number; ci95: [number, number]; n: number; floor: number }) =>
+    `${e.name}: ${num(e.estimate)} [${num(e.ci95[0])}, ${num(e.ci95[1])}] (n = ${e.n}, threshold ${num(e.floor)})`;
+  return rows.map((c) => `<tr><td><b>${escapeHtml(c.title)}</b><div class="paper">${escapeHtml(c.rule)}</div></td>
+<td class="m">${escapeHtml([eff(c.effect), `${c.test.name}: p = ${num(c.test.p)}`,
+    ...c.controls.map((x) => `${x.verdict}: ${eff(x.effect)}${x.note ? ` (${x.note})` : ''}`),
+    ...(c.measures ?? []).map(eff), ...(c.notes ?? [])].join('\n'))}</td>
+<td><span class="v" style="background:${COLORS[c.verdict]}">${escapeHtml(c.verdict)}</span></td></tr>`).join('\n');
+}
 
 export function renderReproduction(s: ReproductionSummary): string {
   const rows = s.claims.map((c) => `<tr><td>${c.id}</td><td><b>${escapeHtml(c.claim)}</b><div class="paper">${escapeHtml(c.paper)}</div></td>
@@ -33,6 +49,11 @@ Verdicts are computed from the averaged series by stated rules (src/reproduce/cl
 <table><tr><th>#</th><th>claim</th><th>measured</th><th>verdict</th><th></th></tr>
 ${rows}
 </table>
+${s.quantized?.length ? `<h2>Lorenzen, Igel and Nielsen 2022: exact planes of quantized networks</h2>
+<p>Mean over networks with its BCa bootstrap 95% CI, the test, and the controls (src/reproduce/quantized.ts).</p>
+<table><tr><th>finding</th><th>measured</th><th>verdict</th></tr>
+${statRows(s.quantized)}
+</table>` : ''}
 <h2>Studies</h2><ul>${studies}</ul>
 </body></html>`;
 }

@@ -20,7 +20,9 @@ export function signedRank(xs: readonly number[], alternative: Alternative, mu =
   const v = finite(xs);
   const nonzero = v.filter((x) => x !== mu);
   if (nonzero.length === 0) return { name: 'Wilcoxon signed-rank', statistic: 0, p: 1, n: v.length };
-  const out = wilcoxonTest(Float64Array.from(v), { alternative, mu }) as { pValue: number; statistic: number };
+  // shifted here, tested against 0: with mu != 0 the package's 'wilcox' zero rule drops the values
+  // x == 0 instead of x == mu (and throws when every x is 0)
+  const out = wilcoxonTest(Float64Array.from(v, (x) => x - mu), { alternative }) as { pValue: number; statistic: number };
   return { name: 'Wilcoxon signed-rank', statistic: out.statistic, p: Math.min(1, out.pValue), n: v.length };
 }
 

@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { posInt, threadCount } from '../options.js';
+import { posInt, threadCount, UsageError } from '../options.js';
 import { FULL, QUICK, studies, type StudyName } from '../../reproduce/studies.js';
 import { evaluateClaims } from '../../reproduce/claims.js';
 import { renderReproduction, type ReproductionSummary } from '../../reproduce/report.js';
 import { runSweep } from '../../sweep/run.js';
 import { writeFileAtomic } from '../../node/atomic.js';
 import type { CellResult } from '../../sweep/store.js';
+import { QUANT_FULL, QUANT_QUICK, quantizedRows, quantizedStudies } from '../../reproduce/quantized.js';
 
 export function register(program: Command): void {
   program.command('reproduce')
@@ -19,7 +20,9 @@ export function register(program: Command): void {
     .option('--mi-points <n>', 'override the points of the log MI schedule')
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .option('--out <dir>', 'output folder', 'runs/reproduce')
-    .action(async (flags: { quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; threads?: string; out: string }) => {
+    .option('--only <part>', 'shwartz-ziv (their studies) or lorenzen (quantized nets, exact planes); default both')
+    .action(async (flags: { quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; threads?: string; out: string; only?: string }) => {
+      if (flags.only !== undefined && flags.only !== 'shwartz-ziv' && flags.only !== 'lorenzen') throw new UsageError(`--only: "${flags.only}" is not shwartz-ziv or lorenzen`);
       const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
       const scale = { ...(flags.quick ? QUICK : FULL) };
       if (flags.repeats !== undefined) scale.repeats = posInt('repeats', flags.repeats);
@@ -30,18 +33,31 @@ export function register(program: Command): void {
       const summary: ReproductionSummary = {
         format: 'infoplane-reproduction/1', scale: flags.quick || scale.repeats < FULL.repeats || scale.epochs < FULL.epochs ? 'quick' : 'full', settings: scale, seconds: 0, studies: [], claims: [],
       };
-      for (const study of studies(scale)) {
+      for (const study of flags.only === 'lorenzen' ? [] : studies(scale)) {
         // every study is a resumable sweep: rerunning the command continues where it stopped
         const r = await runSweep(study.spec, join(flags.out, study.name), { threads, resume: true, label: study.name });
         results.set(study.name, r.merged!.cells);
         summary.studies.push({ name: study.name, title: study.title, report: `${study.name}/report.html`, networks: r.networks });
       }
+      // Lorenzen et al. 2022: quantized nets and their exact planes, beside float nets binned
+      const qScale = { ...(flags.quick ? QUANT_QUICK : QUANT_FULL) };
+      if (flags.repeats !== undefined) qScale.repeats = scale.repeats;
+      if (flags.epochs !== undefined) qScale.epochs = scale.epochs;
+      if (flags.miPoints !== undefined) qScale.miPoints = scale.miPoints;
+      const qCells: Record<string, CellResult[]> = {};
+      for (const study of flags.only === 'shwartz-ziv' ? [] : quantizedStudies(qScale)) {
+        const r = await runSweep(study.spec, join(flags.out, study.name), { threads, resume: true, label: study.name });
+        qCells[study.name] = r.merged!.cells;
+        summary.studies.push({ name: study.name, title: study.title, report: `${study.name}/report.html`, networks: r.networks });
+      }
+      if (qCells.quantized) summary.quantized = quantizedRows(qCells.quantized, qCells.float);
       summary.seconds = (performance.now() - t0) / 1000;
       summary.claims = evaluateClaims(results, { main: 'main/report.html', size: 'size/report.html', depth: 'depth/report.html', activation: 'activation/report.html' });
       writeFileAtomic(join(flags.out, 'reproduction.json'), JSON.stringify(summary, null, 1));
       const report = join(flags.out, 'reproduction.html');
       writeFileAtomic(report, renderReproduction(summary));
       for (const c of summary.claims) process.stdout.write(`claim ${c.id}: ${c.verdict.padEnd(20)} ${c.claim}\n`);
+      for (const c of summary.quantized ?? []) process.stdout.write(`${c.id}: ${c.verdict.padEnd(20)} ${c.title}\n`);
       process.stdout.write(`reproduction (${summary.scale}) in ${summary.seconds.toFixed(0)} s; report: ${report}\n`);
     });
 }
