@@ -2,14 +2,18 @@
 // independent count in TypeScript; it refuses activations that are not quantized.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
 import { EXACT_NOT_QUANTIZED } from '../src/estimators/exact.js';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
+import { TrainingSession } from '../src/train/session.js';
+import { ib12 } from '../src/data/ib12.js';
+import type { LayerActivations } from '../src/estimators/index.js';
+import { cli } from './helpers/cli.js';
 import { refQuantizeForward } from '../src/reference/index.js';
 import { TestData, pad4 } from './helpers/data.js';
 import { writeNpy } from './helpers/npy.js';
@@ -101,4 +105,57 @@ describe('the exact estimator', () => {
     expect(() => est.measure({ engine, act: [p], width: [2], activation: ['tanh'], n: 8, stride: 8, labels: yp, nClasses: 2 }))
       .toThrow(EXACT_NOT_QUANTIZED);
   });
+});
+
+describe('exact planes of quantized runs', () => {
+  it('run --preset paper --quantize 8 --estimators exact gives an exact plane; bad flags exit 2 with one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infoplane-quant-run-'));
+    const r = cli(['run', '--preset', 'paper', '--quantize', '8', '--estimators', 'exact,bin', '--epochs', '120', '--threads', '1', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(dir, 'infoplane.json'), 'utf8'));
+    expect(res.config.quantize).toBe(8);
+    expect(res.mi.exact.settings).toMatch(/8-bit levels/);
+    expect(res.mi.exact.ixt.length).toBe(6);
+    for (const s of [...res.mi.exact.ixt, ...res.mi.exact.ity]) for (const v of s) expect(Number.isFinite(v)).toBe(true);
+    for (const s of res.mi.exact.ixt) for (const v of s) expect(v).toBeLessThanOrEqual(12 + 1e-9);
+    const bad = [
+      [['--estimators', 'exact'], /exact.*--quantize/],
+      [['--quantize', '0'], /--quantize: "0" is not a whole number of bits in 1\.\.15/],
+      [['--quantize', '16', '--estimators', 'exact'], /--quantize/],
+    ] as const;
+    for (const [args, msg] of bad) {
+      const b = cli(['run', '--epochs', '5', '--out', join(dir, 'bad'), ...args]);
+      expect(b.code).toBe(2);
+      expect(b.stderr.trim().split('\n').length).toBe(1);
+      expect(b.stderr).toMatch(msg);
+    }
+  }, 120_000);
+
+  it('the activations a quantized session measured have NumPy unique-row entropies equal to its exact values', () => {
+    const data = ib12();
+    const config: ExperimentConfig = { ...DEFAULTS, quantize: 4, estimators: ['exact'], epochs: 60, miSchedule: { kind: 'every', k: 20 } };
+    const session = new TrainingSession(engine, config, data, 0);
+    while (!session.done) session.advance(100);
+    // the last logged epoch's evaluation is what the wasm buffers hold now
+    const layers = (session as unknown as { layers: LayerActivations }).layers;
+    const k = session.record.epochs.length - 1;
+    const dir = mkdtempSync(join(tmpdir(), 'infoplane-quant-dump-'));
+    const files = layers.act.map((ptr, l) => {
+      const d = layers.width[l], rows = new Float32Array(layers.n * d), a = engine.f32(ptr, d * layers.stride);
+      for (let u = 0; u < d; u++) for (let s = 0; s < layers.n; s++) rows[s * d + u] = a[u * layers.stride + s];
+      const f = join(dir, `L${l + 1}.npy`);
+      writeNpy(f, rows, [layers.n, d]);
+      return f;
+    });
+    writeNpy(join(dir, 'labels.npy'), Int32Array.from(data.y), [layers.n]);
+    const py = spawnSync('python3', ['-c', PY, join(dir, 'labels.npy'), ...files], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const numpy = JSON.parse(py.stdout) as number[][];
+    numpy.forEach(([hT, ity], l) => {
+      expect(session.record.mi.exact.ixt[l][k]).toBeCloseTo(hT, 10);
+      expect(session.record.mi.exact.ity[l][k]).toBeCloseTo(ity, 10);
+    });
+    // a 4-bit layer has at most 16^width patterns; the output's two units at most 16
+    expect(numpy[numpy.length - 1][2]).toBeLessThanOrEqual(16 * 16);
+  }, 60_000);
 });
