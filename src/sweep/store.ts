@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, GridAxis, SweepSpec } from './grid.js';
 import type { ExperimentConfig } from '../config.js';
-import type { InfoplaneResult, RunRecord } from '../record/schema.js';
+import type { TrainingResult, RunRecord } from '../record/schema.js';
 import { prepareOutDir, writeFileAtomic } from '../node/atomic.js';
 import { UsageError } from '../cli/options.js';
 
@@ -79,6 +79,6 @@ export function readRuns(dir: string, manifest: SweepManifest): RunFile[] {
 }
 
 /** The per-cell results of a merged sweep, as written next to the runs. */
-export interface CellResult { id: string; label: string; values: Record<string, string>; result: InfoplaneResult }
+export interface CellResult { id: string; label: string; values: Record<string, string>; result: TrainingResult }
 
 export function cellResultPath(dir: string, cell: string): string { return join(dir, 'cells', cell, 'infoplane.json'); }
