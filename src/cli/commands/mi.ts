@@ -18,7 +18,7 @@ async function miCommand(flags: { activations: string[]; labels: string; bins?: 
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples });
   // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
   const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
-  const labels = readLabels(flags.labels);
+  let labels: Int32Array | undefined; // read after the first matrix, so a missing matrix file is named first
   let engine: Engine | undefined;
   // every file is measured before anything is printed: a bad file leaves no partial output
   const lines: string[] = [];
@@ -27,6 +27,7 @@ async function miCommand(flags: { activations: string[]; labels: string; bins?: 
       if (c.estimators[0] !== 'bin' || c.binRangeMode !== 'fixed') {
         throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${file} is streamed)`);
       }
+      labels ??= readLabels(flags.labels);
       const s = streamedBinnedMi(file, labels, flags.labels, c.binning as Binning, chunkRows);
       lines.push(JSON.stringify({ file, ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
         settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }));
@@ -34,6 +35,7 @@ async function miCommand(flags: { activations: string[]; labels: string; bins?: 
     }
     // --- end streaming
     const m = readMatrix(file);
+    labels ??= readLabels(flags.labels);
     if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${file} has ${m.rows} rows`);
     engine ??= await Engine.create(loadWasmModule());
     const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
