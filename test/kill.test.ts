@@ -93,5 +93,5 @@ describe('kill -9 during run', () => {
     expect(last.code).toBe(0);
     expect(tmpFiles(out)).toEqual([]);
     expect(fs.readFileSync(path.join(out, 'infoplane.json'), 'utf8')).toBe(refJson);
-  }, 60_000);
+  }, 240_000);
 });
