@@ -8,11 +8,8 @@ import { join } from 'node:path';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
-import { EXACT_NOT_QUANTIZED } from '../src/estimators/exact.js';
-import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
-import { TrainingSession } from '../src/train/session.js';
-import { ib12 } from '../src/data/ib12.js';
-import type { LayerActivations } from '../src/estimators/index.js';
+import { EXACT_NOT_QUANTIZED, gridOfValues } from '../src/estimators/exact.js';
+import { DEFAULTS } from '../src/config.js';
 import { cli } from './helpers/cli.js';
 import { refQuantizeForward } from '../src/reference/index.js';
 import { TestData, pad4 } from './helpers/data.js';
@@ -99,6 +96,16 @@ describe('the exact estimator', () => {
     expect(pts.some((p) => (p.patterns ?? 0) < N && (p.patterns ?? 0) > 10)).toBe(true);
   });
 
+  it('reads a grid off a layer\'s values (dumps): levels of any range map one to one; too many values are refused', () => {
+    const U = Float32Array.from(refQuantizeForward([-0.9, -0.3, 0.01, 0.02, 0.5, 0.99], -1, 1, 8)).sort();
+    const g = gridOfValues(U, 8, 'L1');
+    const codes = Array.from(U, (v) => Math.floor((v - g.p1) * g.p2 + 0.5));
+    expect(new Set(codes).size).toBe(U.length);
+    expect(Math.max(...codes)).toBeLessThan(g.nbins);
+    expect(() => gridOfValues(Float32Array.from({ length: 300 }, (_, i) => i / 300), 8, 'L1')).toThrow(/300 distinct values, more than the 2\^8 levels/);
+    expect(() => gridOfValues(Float32Array.from([0, 1e-6, 1]), 8, 'L1')).toThrow(/do not lie on one grid/);
+  });
+
   it('refuses activations that are not quantized, with one clear message', () => {
     const est = ESTIMATORS.exact(DEFAULTS, engine, { maxRows: 8, maxWidth: 2, nClasses: 2 });
     const p = engine.alloc(4 * 16), yp = engine.alloc(32);
@@ -131,31 +138,42 @@ describe('exact planes of quantized runs', () => {
     }
   }, 120_000);
 
-  it('the activations a quantized session measured have NumPy unique-row entropies equal to its exact values', () => {
-    const data = ib12();
-    const config: ExperimentConfig = { ...DEFAULTS, quantize: 4, estimators: ['exact'], epochs: 60, miSchedule: { kind: 'every', k: 20 } };
-    const session = new TrainingSession(engine, config, data, 0);
-    while (!session.done) session.advance(100);
-    // the last logged epoch's evaluation is what the wasm buffers hold now
-    const layers = (session as unknown as { layers: LayerActivations }).layers;
-    const k = session.record.epochs.length - 1;
-    const dir = mkdtempSync(join(tmpdir(), 'infoplane-quant-dump-'));
-    const files = layers.act.map((ptr, l) => {
-      const d = layers.width[l], rows = new Float32Array(layers.n * d), a = engine.f32(ptr, d * layers.stride);
-      for (let u = 0; u < d; u++) for (let s = 0; s < layers.n; s++) rows[s * d + u] = a[u * layers.stride + s];
-      const f = join(dir, `L${l + 1}.npy`);
-      writeNpy(f, rows, [layers.n, d]);
-      return f;
-    });
-    writeNpy(join(dir, 'labels.npy'), Int32Array.from(data.y), [layers.n]);
-    const py = spawnSync('python3', ['-c', PY, join(dir, 'labels.npy'), ...files], { encoding: 'utf8' });
-    expect(py.status, py.stderr).toBe(0);
-    const numpy = JSON.parse(py.stdout) as number[][];
-    numpy.forEach(([hT, ity], l) => {
-      expect(session.record.mi.exact.ixt[l][k]).toBeCloseTo(hT, 10);
-      expect(session.record.mi.exact.ity[l][k]).toBeCloseTo(ity, 10);
-    });
-    // a 4-bit layer has at most 16^width patterns; the output's two units at most 16
-    expect(numpy[numpy.length - 1][2]).toBeLessThanOrEqual(16 * 16);
+  for (const [activation, bits] of [['tanh', '8'], ['relu', '4']]) {
+    it(`run --dump-activations of a ${bits}-bit ${activation} run: NumPy unique-row entropies of the dump equal the exact values, and so does plane --dump`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'infoplane-quant-dump-'));
+      const dump = join(dir, 'dump'), out = join(dir, 'run'), plane = join(dir, 'plane');
+      const r = cli(['run', '--preset', 'paper', '--activation', activation, '--quantize', bits, '--estimators', 'exact', '--epochs', '90',
+        '--mi-schedule', 'every:30', '--threads', '1', '--dump-activations', dump, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const res = JSON.parse(readFileSync(join(out, 'infoplane.json'), 'utf8'));
+      const manifest = JSON.parse(readFileSync(join(dump, 'dump.json'), 'utf8'));
+      expect(manifest.quantized.bits).toBe(Number(bits));
+      expect(Object.keys(manifest.quantized.layers)).toEqual(manifest.layers);
+      res.epochs.forEach((epoch: number, k: number) => {
+        const files = manifest.layers.map((name: string) => join(dump, 'activations', `e${epoch}_${name}.npy`));
+        const py = spawnSync('python3', ['-c', PY, join(dump, 'labels.npy'), ...files], { encoding: 'utf8' });
+        expect(py.status, py.stderr).toBe(0);
+        (JSON.parse(py.stdout) as number[][]).forEach(([hT, ity, patterns], l) => {
+          expect(res.mi.exact.ixt[l][k], `epoch ${epoch} layer ${l + 1}`).toBeCloseTo(hT, 10);
+          expect(res.mi.exact.ity[l][k]).toBeCloseTo(ity, 10);
+          expect(patterns).toBeLessThanOrEqual(Math.min(4096, 2 ** (Number(bits) * res.layers[l].width)));
+        });
+      });
+      const p = cli(['plane', '--dump', dump, '--estimators', 'exact', '--threads', '1', '--out', plane]);
+      expect(p.code, p.stderr).toBe(0);
+      const pr = JSON.parse(readFileSync(join(plane, 'infoplane.json'), 'utf8'));
+      expect(pr.mi.exact.ixt).toEqual(res.mi.exact.ixt);
+      expect(pr.mi.exact.ity).toEqual(res.mi.exact.ity);
+    }, 120_000);
+  }
+
+  it('plane --estimators exact refuses a dump that is not quantized, with one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infoplane-float-dump-'));
+    const r = cli(['run', '--preset', 'paper', '--epochs', '3', '--threads', '1', '--dump-activations', join(dir, 'dump'), '--out', join(dir, 'run')]);
+    expect(r.code, r.stderr).toBe(0);
+    const p = cli(['plane', '--dump', join(dir, 'dump'), '--estimators', 'exact', '--out', join(dir, 'plane')]);
+    expect(p.code).toBe(2);
+    expect(p.stderr.trim().split('\n').length).toBe(1);
+    expect(p.stderr).toMatch(/exact.*quantized/);
   }, 60_000);
 });

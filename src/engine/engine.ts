@@ -21,6 +21,8 @@ export interface CoreExports {
   net_mi_binned(net: number, ctx: number, mode: number, p1: number, p2: number, nbins: number, out: number): void;
   net_params_finite(net: number): number;
   net_quantize(net: number, bits: number): void;
+  sort_scratch_bytes(n: number): number;
+  sort_unique_f32(act: number, nUnits: number, N: number, B: number, out: number, scratch: number): number;
   quant_range(quant: number, layer: number, out: number): void;
   act_range(act: number, nUnits: number, N: number, B: number, out: number): void;
   ebab_create(maxValues: number): number;

@@ -16,8 +16,9 @@ export interface LayerActivations {
   /** Pointer to i32 [n] labels. */
   labels: number;
   nClasses: number;
-  /** A quantized network's grid: bits and every layer's current [lo, hi] (estimators/exact.ts). */
-  quantized?: { bits: number; ranges: [number, number][] };
+  /** A quantized network's grid: bits and every layer's current [lo, hi] (estimators/exact.ts);
+   *  without ranges (a dump measured by `plane`) the grid is read off the values. */
+  quantized?: { bits: number; ranges?: [number, number][] };
 }
 
 /** Bits; `patterns` is the number of distinct binned patterns where the estimator has one. */

@@ -22,10 +22,34 @@ export const MAX_QUANT_BITS = 15;
 export const EXACT_NOT_QUANTIZED = 'the exact estimator counts the levels of a quantized network; ' +
   'add --quantize BITS (e.g. 8) or choose another estimator';
 
+/** A grid read off the values of one layer (a dump: the values are levels, the range unknown):
+ *  lo = the smallest value, step = the smallest gap between its sorted distinct values U. Every
+ *  gap is a whole number of steps up to rounding, so the code floor((v - lo) / step + 1/2) is
+ *  exact; refuses a layer whose values do not fit 2^bits levels. */
+export function gridOfValues(U: Float32Array, bits: number, where: string): LevelCells {
+  const M = U.length;
+  if (M > 2 ** bits) throw new Error(`${where}: ${M} distinct values, more than the 2^${bits} levels of a ${bits}-bit layer: not quantized to ${bits} bits`);
+  let gap = Infinity;
+  for (let j = 1; j < M; j++) gap = Math.min(gap, U[j] - U[j - 1]);
+  if (M < 2) return { mode: BIN_MODE.levels, p1: M ? U[0] : 0, p2: 1, nbins: 1 };
+  const nbins = Math.round((U[M - 1] - U[0]) / gap) + 1;
+  if (!(nbins <= 2 ** MAX_QUANT_BITS)) throw new Error(`${where}: the values do not lie on one grid (smallest gap ${gap} over a range of ${U[M - 1] - U[0]})`);
+  return { mode: BIN_MODE.levels, p1: U[0], p2: 1 / gap, nbins };
+}
+
 export const exact: EstimatorFactory = (config, engine, sizes) => {
   const e = engine.exports;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
   const out = engine.alloc(8 * 3);
+  let sorted = 0, scratch = 0; // for grids read off the values, allocated on first use
+  const cellsOf = (input: Parameters<ReturnType<EstimatorFactory>['measure']>[0], l: number, bits: number): LevelCells => {
+    const r = input.quantized?.ranges?.[l];
+    if (r) return levelCells(bits, r[0], r[1]);
+    const nv = sizes.maxRows * sizes.maxWidth;
+    if (!sorted) { sorted = engine.alloc(4 * nv); scratch = engine.alloc(e.sort_scratch_bytes(nv) as number); }
+    const M = e.sort_unique_f32(input.act[l], input.width[l], input.n, input.stride, sorted, scratch) as number;
+    return gridOfValues(engine.f32(sorted, M), bits, `layer ${l + 1} (${input.activation[l]})`);
+  };
   return {
     name: 'exact',
     settings: config.quantize ? `exact counts of the ${config.quantize}-bit levels of every layer (no estimation parameters)`
@@ -35,7 +59,7 @@ export const exact: EstimatorFactory = (config, engine, sizes) => {
       if (!q) throw new Error(EXACT_NOT_QUANTIZED);
       const points: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
-        const c = levelCells(q.bits, q.ranges[l][0], q.ranges[l][1]);
+        const c = cellsOf(input, l, q.bits);
         e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, c.mode, c.p1, c.p2, c.nbins, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
         points.push({ ixt: hT, ity: hT - hTgivenY, patterns });

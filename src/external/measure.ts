@@ -43,6 +43,8 @@ export interface MeasureSetup {
   nClasses: number;
   /** Groups of identical input rows, when inputs were given and some repeat. */
   duplicates?: DuplicateGroups;
+  /** A quantized run's bits (dump.json `quantized`): the `exact` estimator counts its levels. */
+  quantized?: { bits: number };
 }
 
 /** How the values of one matrix sit against fixed bin edges (for the misfit warning). */
@@ -119,7 +121,7 @@ export class PlaneMeasurer {
     }
     // one input object for all estimators, so kde-lower reuses kde-upper's pass (estimators/kde.ts)
     const input: LayerActivations = { engine, act: [this.act], width: [width], activation: [setup.activations[l]],
-      n, stride, labels: this.y, nClasses: setup.nClasses };
+      n, stride, labels: this.y, nClasses: setup.nClasses, ...(setup.quantized ? { quantized: { bits: setup.quantized.bits } } : {}) };
     const ixt: number[] = [], ity: number[] = [];
     this.config.estimators.forEach((name, i) => {
       const est = this.shared[i] ?? this.layerBin(l);

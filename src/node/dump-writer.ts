@@ -23,6 +23,10 @@ export class DumpWriter {
   private readonly written: number[] = [];
   private buffer = new Float32Array(0);
 
+  /** A quantized run: the range of every layer at the last logged epoch (a moving range moves;
+   *  `plane` reads the levels off the values and needs only the bits). */
+  private ranges: [number, number][] | undefined;
+
   constructor(readonly dir: string, readonly config: ExperimentConfig, readonly data: Dataset, readonly seed: number) {
     const L = config.layers.length + 1;
     this.names = Array.from({ length: L }, (_, l) => layerName(l, L));
@@ -42,6 +46,7 @@ export class DumpWriter {
       for (let u = 0; u < w; u++) for (let r = 0; r < n; r++) rows[r * w + u] = src[u * layers.stride + r];
       writeFileSync(join(this.dir, fillPattern(DUMP_ACTIVATIONS, epoch, this.names[l])), encodeNpy('<f4', [n, w], rows));
     });
+    if (layers.quantized?.ranges) this.ranges = layers.quantized.ranges.map(([lo, hi]) => [lo, hi]);
     this.written.push(epoch);
   };
 
@@ -59,6 +64,7 @@ export class DumpWriter {
         `${c.optimizer} lr ${c.lr}, batch ${c.batch}, seed ${this.seed}`,
       activationFunctions: Object.fromEntries(this.names.map((name, l) => [name, l === this.names.length - 1 ? 'softmax' : c.activation])),
       seed: this.seed,
+      ...(c.quantize && this.ranges ? { quantized: { bits: c.quantize, layers: Object.fromEntries(this.names.map((name, l) => [name, (this.ranges as [number, number][])[l]])) } } : {}),
     };
     writeFileAtomic(join(this.dir, 'dump.json'), JSON.stringify(manifest, null, 1) + '\n');
   }

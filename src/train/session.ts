@@ -107,7 +107,7 @@ export class TrainingSession {
           // duplicate inputs: I(X;T) = H(T) - H(T|X) (data/duplicates.ts), in the estimator's cells
           const hx = est.name === 'bin' || est.name === 'exact' ? this.hTgivenX : undefined;
           points.forEach((p, l) => {
-            const cells = est.name === 'exact' && q ? levelCells(q.bits, q.ranges[l][0], q.ranges[l][1]) : undefined;
+            const cells = est.name === 'exact' && q?.ranges ? levelCells(q.bits, q.ranges[l][0], q.ranges[l][1]) : undefined;
             series.ixt[l][k] = hx ? p.ixt - hx.measure(layers.act[l], layers.width[l], layers.n, layers.stride, cells) : p.ixt;
             series.ity[l][k] = p.ity;
           });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import { configFromFlags, threadCount, UsageError } from '../options.js';
+import { EXACT_NOT_QUANTIZED } from '../../estimators/exact.js';
 import { InputError } from '../../data/errors.js';
 import { MatrixReader, where, type MatrixLoc } from '../../data/activation-source.js';
 import { arraySource, catalogFromDump, catalogFromSpec, type Catalog } from '../../data/activation-catalog.js';
@@ -94,7 +95,9 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
   if (flags.activations !== undefined && flags.labels === undefined) throw new UsageError('--labels: needed with --activations (a file, FILE.npz:key, FILE.h5:/path, or a key of the container)');
   const out = flags.out ?? flags.dump;
   if (out === undefined) throw new UsageError('--out: needed with --activations');
-  const c = configFromFlags({ estimators: flags.estimators, bins: flags.bins, binRange: flags.binRange, binWidth: flags.binWidth,
+  // `exact` counts the levels of a quantized dump (checked below, once dump.json is read)
+  const asked = flags.estimators?.split(',').map((e) => e.trim());
+  const c = configFromFlags({ estimators: asked?.filter((e) => e !== 'exact').join(',') || (asked ? 'bin' : undefined), bins: flags.bins, binRange: flags.binRange, binWidth: flags.binWidth,
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples,
     seed: flags.seed, compressionThreshold: flags.compressionThreshold });
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
@@ -134,7 +137,12 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
       estimators: c.estimators, binning: c.binning, binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins,
       noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples, seed: flags.seed !== undefined ? c.seed : catalog.seed ?? 0,
     };
-    setup = measureSetup(shape, labels, settings, inputs);
+    if (asked?.includes('exact')) {
+      const q = catalog.origin.quantized;
+      if (!q) throw new UsageError(`--estimators: ${EXACT_NOT_QUANTIZED.replace('add --quantize BITS (e.g. 8)', 'give a dump whose dump.json has "quantized": {"bits", "layers"}')}`);
+      settings.estimators = asked.filter((e) => e === 'exact' || settings.estimators.includes(e));
+      setup = { ...measureSetup(shape, labels, settings, inputs), quantized: { bits: q.bits } };
+    } else setup = measureSetup(shape, labels, settings, inputs);
     if (metricsFile !== undefined) metrics = readMetrics(metricsFile, catalog.epochs, warnings);
     catalog.origin = { ...catalog.origin, labels: where(labelsLoc), ...(inputsLoc ? { inputs: where(inputsLoc) } : {}), ...(metricsFile ? { metrics: metricsFile } : {}) };
   } catch (e) {
@@ -192,7 +200,7 @@ export function register(program: Command): void {
     .option('--activation <names>', 'the layers\' activation function (one name or one per layer): tanh, relu, ..., softmax; EBAB\'s lower edge depends on it (default: the dump\'s, else unknown)')
     .option('--name <text>', 'run name shown in the report (default: the dump folder\'s name)')
     .option('--out <dir>', 'output folder (default: the dump folder)')
-    .option('--estimators <list>', 'bin, adaptive, kde-upper, kde-lower (default bin)')
+    .option('--estimators <list>', 'bin, adaptive, kde-upper, kde-lower, exact (a quantized dump) (default bin)')
     .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')
     .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')
     .option('--bin-width <w>', 'bins of width w instead')
