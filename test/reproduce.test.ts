@@ -70,6 +70,9 @@ describe('infoplane reproduce', () => {
     const s = JSON.parse(readFileSync(join(d, 'reproduction.json'), 'utf8'));
     expect(s.scale).toBe('quick');
     expect(s.claims.map((c: { id: number }) => c.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Lorenzen et al.: the quantized and float studies and their rows (one network: inconclusive)
+    expect(s.quantized.map((c: { id: string }) => c.id)).toEqual(['lorenzen-fitting', 'lorenzen-output-compression', 'lorenzen-hidden-compression', 'lorenzen-binning-agreement']);
+    for (const c of s.quantized) expect(c.verdict).toBe('inconclusive');
     for (const c of s.claims) expect(['reproduced', 'not reproduced', 'depends on estimator']).toContain(c.verdict);
     for (const st of ['main', 'size', 'depth', 'activation']) expect(existsSync(join(d, st, 'report.html'))).toBe(true);
     const html = readFileSync(join(d, 'reproduction.html'), 'utf8');

@@ -106,6 +106,7 @@ describe('rank tests against hand-computed cases', () => {
     // values equal to 0 are not ties with mu != 0: [0, 1, 2, 3, 4] against -1 is [1..5]
     expect(signedRank([0, 1, 2, 3, 4], 'greater', -1).p).toBeCloseTo(1 / 32, 10);
     expect(signedRank([0, 0, 0, 0, 0], 'greater', -0.5).p).toBeLessThan(0.05); // all tied: normal approximation
+    expect(signedRank([3], 'greater').p).toBe(1); // one network: nothing to test
   });
 });
 

@@ -100,7 +100,7 @@ describe('infoplane sweep', () => {
     const other = cli(['sweep', '--activation', 'tanh,linear', '--epochs', '5', '--mi-schedule', 'every:5', '--resume', '--out', d]);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/different grid/);
-  });
+  }, 60_000); // several process starts: slow on a loaded machine
 
   it('after kill -9 at random points, --resume gives the uninterrupted result', async () => {
     const args = ['sweep', '--activation', 'tanh,relu', '--layers', '8,6:5', '--epochs', '600', '--repeats', '4', '--mi-schedule', 'every:50'];

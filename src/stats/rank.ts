@@ -19,7 +19,8 @@ const finite = (xs: readonly number[]) => xs.filter((x) => typeof x === 'number'
 export function signedRank(xs: readonly number[], alternative: Alternative, mu = 0): RankTest {
   const v = finite(xs);
   const nonzero = v.filter((x) => x !== mu);
-  if (nonzero.length === 0) return { name: 'Wilcoxon signed-rank', statistic: 0, p: 1, n: v.length };
+  // fewer than two values cannot be tested (the package refuses them): no evidence, p = 1
+  if (nonzero.length === 0 || v.length < 2) return { name: 'Wilcoxon signed-rank', statistic: 0, p: 1, n: v.length };
   // shifted here, tested against 0: with mu != 0 the package's 'wilcox' zero rule drops the values
   // x == 0 instead of x == mu (and throws when every x is 0)
   const out = wilcoxonTest(Float64Array.from(v, (x) => x - mu), { alternative }) as { pValue: number; statistic: number };
