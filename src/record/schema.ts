@@ -1,5 +1,5 @@
 // The shape of DIR/infoplane.json: the plot data of one `infoplane run`.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { IBPoint } from '../bound/ib.js';
 import type { LabelModel } from '../bound/labels.js';
 

@@ -3,18 +3,12 @@
 // the sweep's report.html. Finished networks survive any interruption; --resume skips them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cell, GridAxis, SweepSpec } from './grid.js';
-import type { ExperimentConfig } from '../config.js';
-import type { InfoplaneResult, RunRecord } from '../record/schema.js';
+import type { Cell, SweepSpec } from './grid.js';
+import type { ExperimentConfig } from '../config/config.js';
+import type { RunRecord } from '../record/schema.js';
+import type { SweepManifest } from '../record/sweep.js';
 import { prepareOutDir, writeFileAtomic } from '../node/atomic.js';
-import { UsageError } from '../cli/options.js';
-
-export interface SweepManifest {
-  format: 'infoplane-sweep/1';
-  name: string;
-  axes: GridAxis[];
-  cells: { id: string; label: string; values: Record<string, string>; config: ExperimentConfig }[];
-}
+import { UsageError } from '../config/flags.js';
 
 export interface RunFile { cell: string; repeat: number; config: ExperimentConfig; record: RunRecord }
 
@@ -77,8 +71,5 @@ export function readRuns(dir: string, manifest: SweepManifest): RunFile[] {
   }
   return out;
 }
-
-/** The per-cell results of a merged sweep, as written next to the runs. */
-export interface CellResult { id: string; label: string; values: Record<string, string>; result: InfoplaneResult }
 
 export function cellResultPath(dir: string, cell: string): string { return join(dir, 'cells', cell, 'infoplane.json'); }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../options.js';
+import { UsageError } from '../../config/flags.js';
 
 /** dist/web beside this file's dist/cli/commands/. */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
