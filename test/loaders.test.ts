@@ -499,5 +499,5 @@ describe('infoplane mi streams large files (forced with --chunk-rows) with the s
     const bad = cli(['mi', '--activations', a, '--labels', short, '--chunk-rows', '100']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/mi-short\.json: 3 labels but .*mi-act\.npy has more rows/);
-  });
+  }, 60_000); // eight process starts: seconds each on a loaded machine
 });
