@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['config'], // what an experiment is: types, names, defaults, presets, option text -> config
   ['record'], // results: per-network records (train writes them), averages, phases, bound gaps
   ['model', 'estimators'], // the network on the core; MI estimators on a layer's activations
-  ['train'], // the epoch loop, measuring at logged epochs
+  ['train', 'external'], // the epoch loop measuring at logged epochs; measuring a run trained elsewhere
   ['node'], // Node host: atomic files, datasets by name, worker threads
   ['report'], // HTML reports
   ['.'], // the library entry (src/index.ts, src/api.ts)

@@ -3,7 +3,7 @@
 // them; report/sweep.ts draws them).
 import type { ExperimentConfig } from '../config/config.js';
 import type { RunFlags } from '../config/flags.js';
-import type { InfoplaneResult } from './schema.js';
+import type { TrainingResult } from './schema.js';
 
 /** One option of a sweep's grid and its values, as option text. */
 export interface GridAxis { key: keyof RunFlags; values: string[] }
@@ -16,10 +16,10 @@ export interface SweepManifest {
 }
 
 /** The per-cell results of a merged sweep, as written next to the runs. */
-export interface CellResult { id: string; label: string; values: Record<string, string>; result: InfoplaneResult }
+export interface CellResult { id: string; label: string; values: Record<string, string>; result: TrainingResult }
 
 /** First logged epoch whose mean training error (1 - train accuracy) is <= target, or null. */
-export function epochsToTrainError(r: InfoplaneResult, target: number): number | null {
+export function epochsToTrainError(r: TrainingResult, target: number): number | null {
   for (let k = 0; k < r.epochs.length; k++) if (r.trainAcc[k] != null && 1 - r.trainAcc[k] <= target) return r.epochs[k];
   return null;
 }

@@ -10,14 +10,17 @@ import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
 import { writeReport } from '../../report/write-node.js';
 import { epochRate, interruptible, progressBar } from '../terminal.js';
+import { dumpDirOf } from '../../node/dump-writer.js';
 
-export async function runCommand(flags: RunFlags & { out: string; threads?: string }): Promise<void> {
+export async function runCommand(flags: RunFlags & { out: string; threads?: string; dumpActivations?: string }): Promise<void> {
   const config = configFromFlags(flags);
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
   const data = resolveDataset(config.dataset, { labelColumn: config.labelColumn });
   checkRunFits(config, data);
   checkBoundLabels(config, data);
   prepareOutDir(flags.out);
+  const dump = flags.dumpActivations;
+  if (dump !== undefined) for (let r = 0; r < config.repeats; r++) prepareOutDir(dumpDirOf(dump, r, config.repeats));
   const total = config.repeats * config.epochs;
   const bar = progressBar(`${config.name} |{bar}| {percentage}% | {value}/{total} epochs | {rate} epochs/s | ETA {eta_formatted}`);
   const done = new Array<number>(config.repeats).fill(0);
@@ -29,7 +32,7 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
       done[p.repeat] = p.epochsDone;
       const sum = done.reduce((a, b) => a + b, 0);
       bar.update(sum, { rate: epochRate(sum, t0) });
-    }, signal));
+    }, signal, dump !== undefined ? (r) => dumpDirOf(dump, r, config.repeats) : undefined));
   } catch (err) {
     if (err instanceof Interrupted) throw new Interrupted('interrupted; nothing written for this run');
     throw err;
@@ -94,5 +97,6 @@ export function register(program: Command): void {
     .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html'))
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .requiredOption('--out <dir>', 'output folder')
+    .option('--dump-activations <dir>', 'also write every logged epoch\'s layer activations, labels, inputs and metrics there (the dump layout `infoplane plane --dump` reads; one folder rNNNN per network with --repeats > 1)')
     .action(runCommand);
 }
