@@ -4,7 +4,7 @@
 // and the SVG export. No eval, no inline handlers: it runs under a strict Content-Security-Policy.
 import type uPlot from 'uplot';
 import {
-  PALETTE, TEST_COLOUR, TRAIN_COLOUR, fin, layerLabel, planeInputFromResult, planeModel, planeSvg,
+  PALETTE, TEST_COLOUR, TRAIN_COLOUR, fin, layerLabel, planeInputFromResult, planeModel, planeSvg, svgFileName,
   type Interval, type PlaneModel, type ReportResult,
 } from './plane.js';
 import {
@@ -73,7 +73,7 @@ export function startReport(): void {
     btn.type = 'button'; btn.className = 'svg-export'; btn.textContent = 'Download SVG';
     btn.addEventListener('click', () => {
       const svg = planeSvg(m, { ...opts(), title: `${R.config?.name ?? 'run'}: estimator ${key}, up to epoch ${E[shownK]}` });
-      download(new Blob([svg], { type: 'image/svg+xml' }), `plane-${key.replace(/[^A-Za-z0-9_-]/g, '_')}.svg`);
+      download(new Blob([svg], { type: 'image/svg+xml' }), svgFileName(key));
     });
     leg.append(btn);
   }

@@ -185,6 +185,9 @@ export function planeInputFromResult(r: ReportResult, estimator: string, run?: n
   };
 }
 
+/** The figure's file name for an estimator (any characters outside [A-Za-z0-9_-] become _). */
+export const svgFileName = (estimator: string): string => `plane-${estimator.replace(/[^A-Za-z0-9_-]/g, '_')}.svg`;
+
 // ---- drawing ----
 /** Where the plot area is and how values map to it, in the painter's units (canvas px or SVG user units). */
 export interface Frame {
