@@ -275,6 +275,13 @@ describe('report panels and provenance', () => {
     expect(html).toContain('<figure class="plane"');
     expect(html).toMatch(/external training run/);
     expect(html).toMatch(/no losses, accuracies, gradients were recorded/);
+    // phases: compression only (no gradient SNR without gradients); no "repeats" row without networks
+    r.phases = { threshold: 0.1, snrTransition: [3, 4, 5], compression: { bin: [0, 1, 2].map(() => ({ onset: 4, peak: 9, amount: 1 })) } };
+    const withPhases = renderReport(r, assets);
+    expect(withPhases).toContain('compression onset');
+    expect(withPhases).not.toMatch(/SNR/);
+    expect(withPhases).not.toMatch(/<td>0 \(0 ok\)/);
+    expect(renderReport(synth([10, 5, 2], 20), assets)).toMatch(/<td>2 \(1 ok, #1 diverged at epoch 123\)/);
     // a run of our own keeps them all and says so
     const own = renderReport(withUncertainty(synth([10, 5, 2], 20)), assets);
     for (const f of ['grad', 'loss', 'acc']) expect(own).toContain(`<figure class="${f}"`);

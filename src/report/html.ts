@@ -92,23 +92,24 @@ function scrubBar(): string {
 const fmtEpoch = (e: number | null | undefined) => (e === null || e === undefined ? '\u2013' : String(e));
 
 /** Per layer: the SNR transition, and per estimator the compression onset, amount and their difference. */
-function phasesSection(result: InfoplaneResult): string {
+function phasesSection(result: InfoplaneResult, hasGrad: boolean): string {
   const ph = result.phases;
   if (!ph) return '';
   const ests = Object.keys(ph.compression ?? {});
-  const head = '<tr><th>layer</th><th>SNR &lt; 1 from epoch</th>' + ests.map((e) =>
-    `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th><th>onset \u2212 SNR epoch</th>`).join('') + '</tr>';
+  // without gradients (an external run) only the compression columns apply
+  const head = `<tr><th>layer</th>${hasGrad ? '<th>SNR &lt; 1 from epoch</th>' : ''}` + ests.map((e) =>
+    `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th>${hasGrad ? '<th>onset \u2212 SNR epoch</th>' : ''}`).join('') + '</tr>';
   const rows = (result.layers ?? []).map((layer, l) => {
     const snr = ph.snrTransition[l] ?? null;
-    return `<tr><td>${escapeHtml(layer.name)}</td><td>${fmtEpoch(snr)}</td>` + ests.map((e) => {
+    return `<tr><td>${escapeHtml(layer.name)}</td>${hasGrad ? `<td>${fmtEpoch(snr)}</td>` : ''}` + ests.map((e) => {
       const c = ph.compression[e][l];
       const diff = c && c.onset !== null && snr !== null ? String(c.onset - snr) : '\u2013';
-      return `<td>${fmtEpoch(c?.onset)}</td><td>${c && c.amount !== null ? fmtFixed(c.amount, 3) : '\u2013'}</td><td>${diff}</td>`;
+      return `<td>${fmtEpoch(c?.onset)}</td><td>${c && c.amount !== null ? fmtFixed(c.amount, 3) : '\u2013'}</td>${hasGrad ? `<td>${diff}</td>` : ''}`;
     }).join('') + '</tr>';
   }).join('');
   return `<section class="phases"><h2>Phases</h2><table class="layers">${head}${rows}</table>
-<p class="note">Gradient SNR = norm of the mean / std over the mini-batches (averaged series): the first logged epoch from which it stays below 1
-(drift to diffusion; also marked on the gradient plot). Compression onset: the logged epoch of maximal I(X;T) if I(X;T) then ends more than
+<p class="note">${hasGrad ? `Gradient SNR = norm of the mean / std over the mini-batches (averaged series): the first logged epoch from which it stays below 1
+(drift to diffusion; also marked on the gradient plot). ` : ''}Compression onset: the logged epoch of maximal I(X;T) if I(X;T) then ends more than
 ${escapeHtml(ph.threshold)} bits lower; compressed = maximum minus final. The paper claims the two epochs coincide.</p></section>`;
 }
 
@@ -198,7 +199,7 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
     ['log2 N', `${fmtFixed(ds.log2N, 3)} bits`],
     ...(ds.note ? [['I(X;T)', ds.note] as [string, string]] : []),
     ['logged epochs', epochs.length ? `${epochs.length} (${epochs[0]} to ${epochs[epochs.length - 1]})` : '0'],
-    ['repeats', runsSummary(result)],
+    ...((result.runs?.length ?? 0) > 0 ? [['repeats', runsSummary(result)] as [string, string]] : []),
   ];
   if (timing) {
     info.push(
@@ -247,7 +248,7 @@ ${sourceNote(rr, has)}
 ${scrubBar()}
 ${planes || '<p class="note">No mutual-information estimates in this result.</p>'}
 ${has.grad ? `<figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed).${ciNote}</figcaption><div class="plot"></div></figure>` : ''}
-${phasesSection(result)}${boundSection(result)}
+${phasesSection(result, has.grad)}${boundSection(result)}
 ${has.loss || has.acc ? `<div class="pair">
 ${has.loss ? `<figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>` : ''}
 ${has.acc ? `<figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>` : ''}
