@@ -266,7 +266,8 @@ describe('report panels and provenance', () => {
   it('leaves out panels without data and says the data came from elsewhere', () => {
     const r = synth([10, 5, 2], 20) as ReportResult;
     const nan = (a: number[]) => a.map(() => NaN);
-    Object.assign(r, { source: 'external', trainLoss: nan(r.trainLoss), testLoss: nan(r.testLoss), trainAcc: nan(r.trainAcc),
+    Object.assign(r, { source: 'external', origin: { kind: 'dump', path: 'dumps/<run>', writer: 'torch hooks' },
+      warnings: ['L1: 44.5% of values in the outermost bins'], trainLoss: nan(r.trainLoss), testLoss: nan(r.testLoss), trainAcc: nan(r.trainAcc),
       testAcc: nan(r.testAcc), gradMean: [], gradStd: [], runs: [] });
     const html = renderReport(r, assets);
     expect(html).not.toContain('<figure class="grad"');
@@ -275,6 +276,8 @@ describe('report panels and provenance', () => {
     expect(html).toContain('<figure class="plane"');
     expect(html).toMatch(/external training run/);
     expect(html).toMatch(/no losses, accuracies, gradients were recorded/);
+    expect(html).toContain('activations: dumps/&#60;run&#62;; written by: torch hooks');
+    expect(html).toContain('<li>L1: 44.5% of values in the outermost bins</li>');
     // phases: compression only (no gradient SNR without gradients); no "repeats" row without networks
     r.phases = { threshold: 0.1, snrTransition: [3, 4, 5], compression: { bin: [0, 1, 2].map(() => ({ onset: 4, peak: 9, amount: 1 })) } };
     const withPhases = renderReport(r, assets);

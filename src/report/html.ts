@@ -155,6 +155,8 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 .hover { font: 12px ui-monospace, monospace; color: #444; min-height: 1.4em; }
 .note { color: #888; font-style: italic; }
 .source { background: #fff8e0; border: 1px solid #e8d9a0; border-radius: 4px; padding: 6px 10px; margin: 10px 0 0; max-width: 900px; }
+.source p { margin: 0; }
+.source .warnings { margin: 4px 0 0; padding-left: 20px; color: #8a4b00; }
 .u-title { font-size: 14px; }
 .scrub { position: sticky; top: 0; z-index: 5; display: flex; align-items: center; gap: 10px; margin: 18px 0 0;
   padding: 6px 10px; background: #f4f4f4; border: 1px solid #ddd; border-radius: 4px; }
@@ -165,20 +167,28 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 
 const anyFinite = (a: unknown): boolean => (Array.isArray(a) ? a.some(anyFinite) : typeof a === 'number' && Number.isFinite(a));
 
-/** Where the numbers came from, in a sentence (results of `infoplane plane` say "external"). */
+/** Where an external plane's activations came from (`origin` of an `infoplane plane` result). */
+interface Origin { kind?: string; path?: string; writer?: string; labels?: string; inputs?: string; metrics?: string }
+
+/** Where the numbers came from, in a sentence (results of `infoplane plane` say "external"), and the
+ *  warnings the command printed. */
 function sourceNote(result: ReportResult, has: { grad: boolean; loss: boolean; acc: boolean }): string {
   const missing = [!has.loss && 'losses', !has.acc && 'accuracies', !has.grad && 'gradients'].filter(Boolean).join(', ');
+  const extra = result as { origin?: Origin; warnings?: unknown };
+  const warnings = Array.isArray(extra.warnings) && extra.warnings.length
+    ? `<ul class="warnings">${extra.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '';
   if (result.source === 'external') {
-    const detail = (result as { sourceDetail?: unknown }).sourceDetail;
-    return `<p class="source">Data: an <b>external training run</b>; the planes are computed by infoplane from the stored layer activations` +
-      `${typeof detail === 'string' && detail ? ` (${escapeHtml(detail)})` : ''}. Training itself happened elsewhere` +
-      `${missing ? `; no ${missing} were recorded, so those panels are left out` : ''}.</p>`;
+    const o = extra.origin ?? {};
+    const from = [o.path && `activations: ${o.path}`, o.writer && `written by: ${o.writer}`, o.labels && `labels: ${o.labels}`,
+      o.inputs && `inputs: ${o.inputs}`, o.metrics && `metrics: ${o.metrics}`].filter(Boolean).join('; ');
+    return `<div class="source"><p>Data: an <b>external training run</b>; the planes are computed by infoplane from the stored layer activations` +
+      `${from ? ` (${escapeHtml(from)})` : ''}. Training itself happened elsewhere` +
+      `${missing ? `; no ${missing} were recorded, so those panels are left out` : ''}.</p>${warnings}</div>`;
   }
   const runs = result.runs?.length ?? 0;
-  const what = result.source && result.source !== 'run' ? escapeHtml(result.source) : 'infoplane run';
-  return `<p class="source">Data: trained by ${what}${runs ? ` (${runs} network${runs === 1 ? '' : 's'}` +
+  return `<div class="source"><p>Data: trained by infoplane run${runs ? ` (${runs} network${runs === 1 ? '' : 's'}` +
     `${runs > 1 ? `; curves are the mean${result.ci95 ? ' with bootstrap 95% confidence bands over networks' : ''}` : ''})` : ''}` +
-    `${missing ? `; no ${missing} recorded` : ''}.</p>`;
+    `${missing ? `; no ${missing} recorded` : ''}.</p>${warnings}</div>`;
 }
 
 export function renderReport(result: InfoplaneResult, assets: UplotAssets, timing?: Timing): string {
