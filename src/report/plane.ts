@@ -225,6 +225,8 @@ export interface DrawOptions {
   showRuns?: boolean;
   /** The CI crosses (default: on when ci is present). */
   showCi?: boolean;
+  /** Marker size relative to markerRadius (small multiples use less). */
+  markerScale?: number;
 }
 
 /** Points [l][k] in frame units, null where missing or past shownK. */
@@ -270,7 +272,7 @@ export function drawPlane(p: Painter, m: PlaneModel, f: Frame, o: DrawOptions = 
       segments((l) => (vis(l) ? P[l][k] : null), L, (pts) => p.polyline(pts, s));
     }
     const outline: StrokeStyle | undefined = nK <= OUTLINE_MAX_K ? { colour: '#000000', width: 0.6 * px, alpha: 0.5 } : undefined;
-    const r = markerRadius(nK) * px;
+    const r = markerRadius(nK) * (o.markerScale ?? 1) * px;
     for (let k = 0; k <= shownK; k++) {
       const items: MarkerItem[] = [];
       for (let l = 0; l < L; l++) {

@@ -34,7 +34,7 @@ export function startSweepReport(): void {
       scales: { x: { time: false, auto: false, range: () => m.x }, y: { auto: false, range: () => m.y } },
       axes: [{ label: 'I(X;T)', size: 30, labelSize: 14 }, { label: 'I(T;Y)', size: 36, labelSize: 14 }],
       series: [{}, { label: 'points', paths: () => null, points: { show: false }, facets: [{ scale: 'x', auto: false }, { scale: 'y', auto: false }] }],
-      hooks: { draw: [(u: uPlot) => { drawPlane(new CanvasPainter(u.ctx), m, uplotFrame(u)); }] },
+      hooks: { draw: [(u: uPlot) => { drawPlane(new CanvasPainter(u.ctx), m, uplotFrame(u), { markerScale: 0.6 }); }] },
     } as uPlot.Options, [null, [[], []]] as unknown as uPlot.AlignedData, parent);
   }
 
