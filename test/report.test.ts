@@ -278,6 +278,12 @@ describe('report panels and provenance', () => {
     expect(html).toMatch(/no losses, accuracies, gradients were recorded/);
     expect(html).toContain('activations: dumps/&#60;run&#62;; written by: torch hooks');
     expect(html).toContain('<li>L1: 44.5% of values in the outermost bins</li>');
+    const noSplit = structuredClone(r) as ReportResult;
+    const ds = noSplit.dataset as { nTrain?: number; nTest?: number; nInputs?: number };
+    delete ds.nTrain; delete ds.nTest; delete ds.nInputs;
+    const h2 = renderReport(noSplit, assets);
+    expect(h2).not.toMatch(/<td>[^<]*undefined/);
+    expect(h2).toContain('<td>4096 (2 classes)</td>');
     // phases: compression only (no gradient SNR without gradients); no "repeats" row without networks
     r.phases = { threshold: 0.1, snrTransition: [3, 4, 5], compression: { bin: [0, 1, 2].map(() => ({ onset: 4, peak: 9, amount: 1 })) } };
     const withPhases = renderReport(r, assets);

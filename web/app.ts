@@ -277,11 +277,11 @@ function view(): ViewData | undefined {
       gradMean: l.gradMean, gradStd: l.gradStd, trainLoss: l.trainLoss, trainAcc: l.trainAcc, testLoss: l.testLoss, testAcc: l.testAcc,
     };
   }
-  const r = shown.result, one = shown.run === undefined ? undefined : r.runs[shown.run];
+  const r = shown.result, nRuns = r.runs?.length ?? 0, one = shown.run === undefined ? undefined : r.runs?.[shown.run];
   const src = one ?? r, p = planeInputFromResult(r, shown.estimator, shown.run);
   return {
     n: src.epochs.length, epochs: src.epochs, layers: p.layers, plane: p,
-    caption: `${shown.file}: estimator ${shown.estimator}, ${one ? `network ${shown.run! + 1} (seed ${one.seed})` : r.runs?.length > 1 ? `mean of ${r.runs.length} networks` : 'the run'}` +
+    caption: `${shown.file}: estimator ${shown.estimator}, ${one ? `network ${shown.run! + 1} (seed ${one.seed})` : nRuns > 1 ? `mean of ${nRuns} networks` : 'the run'}` +
       ` \u2014 ${r.mi[shown.estimator]?.settings ?? ''}`,
     gradMean: src.gradMean ?? [], gradStd: src.gradStd ?? [], trainLoss: src.trainLoss ?? [], trainAcc: src.trainAcc ?? [],
     testLoss: src.testLoss ?? [], testAcc: src.testAcc ?? [], ci95: one ? undefined : r.ci95,

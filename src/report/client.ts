@@ -26,7 +26,7 @@ export function startReport(): void {
   const num = (v: unknown) => (fin(v) ? v : null);
   const posNum = (v: unknown) => (fin(v) && v > 0 ? v : null);
   /** Row l of a [layer][k] array, nK long, null for anything missing or non-finite. */
-  const row = (a: unknown[][] | undefined, l: number, f: (v: unknown) => number | null = num) =>
+  const row = (a: (unknown[] | undefined)[] | undefined, l: number, f: (v: unknown) => number | null = num) =>
     Array.from({ length: nK }, (_, k) => f(a?.[l]?.[k]));
   const layerName = (l: number) => (R.layers?.[l] ? String(R.layers[l].name) : `layer ${l + 1}`);
   const fmt = (v: unknown, d: number) => (fin(v) ? v.toFixed(d) : String(v));

@@ -100,7 +100,7 @@ function phasesSection(result: InfoplaneResult, hasGrad: boolean): string {
   const head = `<tr><th>layer</th>${hasGrad ? '<th>SNR &lt; 1 from epoch</th>' : ''}` + ests.map((e) =>
     `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th>${hasGrad ? '<th>onset \u2212 SNR epoch</th>' : ''}`).join('') + '</tr>';
   const rows = (result.layers ?? []).map((layer, l) => {
-    const snr = ph.snrTransition[l] ?? null;
+    const snr = ph.snrTransition?.[l] ?? null;
     return `<tr><td>${escapeHtml(layer.name)}</td>${hasGrad ? `<td>${fmtEpoch(snr)}</td>` : ''}` + ests.map((e) => {
       const c = ph.compression[e][l];
       const diff = c && c.onset !== null && snr !== null ? String(c.onset - snr) : '\u2013';
@@ -203,8 +203,9 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
 
   const info: [string, string][] = [
     ['dataset', ds.name],
-    ['rows', `${ds.nRows} (${ds.nInputs} inputs, ${ds.nClasses} classes)`],
-    ['train / test', `${ds.nTrain} / ${ds.nTest}`],
+    // an external plane may not know the inputs or the split
+    ['rows', `${ds.nRows} (${ds.nInputs !== undefined ? `${ds.nInputs} inputs, ` : ''}${ds.nClasses} classes)`],
+    ...(ds.nTrain !== undefined && ds.nTest !== undefined ? [['train / test', `${ds.nTrain} / ${ds.nTest}`] as [string, string]] : []),
     ['H(Y)', `${fmtFixed(ds.hY, 5)} bits`],
     ['log2 N', `${fmtFixed(ds.log2N, 3)} bits`],
     ...(ds.note ? [['I(X;T)', ds.note] as [string, string]] : []),
