@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import type { InfoplaneResult, Timing } from '../src/record/schema.js';
 import { Script } from 'node:vm';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,7 +7,7 @@ import {
   DEFAULTS, ACTIVATION_CODE, OPTIMIZER_CODE, buildResult, ib12, labelEntropy, parseMatrix, datasetFromTable, decodeResultJson,
   type Dataset, type ExperimentConfig, type RunRecord,
 } from '../src/index.js';
-import { configFromFlags } from '../src/cli/options.js';
+import { configFromFlags } from '../src/config/flags.js';
 import {
   PALETTE, TEST_COLOUR, TRAIN_COLOUR, fin, planeInputFromResult, planeModel, planeSvg,
   type Ci95, type PlaneInput, type PlaneModel, type ReportResult,
