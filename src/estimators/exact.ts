@@ -6,7 +6,9 @@
 // + 1/2)), which is exact whatever the f32 rounding of a level: a level lies half a cell from the
 // next cell's boundary.
 import { BIN_MODE } from '../engine/engine.js';
-import type { EstimatorFactory, PlanePoint } from './estimator.js';
+import { EXACT_NOT_QUANTIZED, MAX_QUANT_BITS } from '../config/config.js';
+import { defineEstimator, type LayerActivations, type PlanePoint } from './estimator.js';
+import { GroupConditionalEntropy } from './group-entropy.js';
 
 /** The kernel's arguments for a 2^bits-level grid on [lo, hi], step as the quantizer computes it (f32). */
 export interface LevelCells { mode: number; p1: number; p2: number; nbins: number }
@@ -15,12 +17,6 @@ export function levelCells(bits: number, lo: number, hi: number): LevelCells {
   const step = Math.fround(Math.fround(Math.fround(hi) - lo32) / top);
   return { mode: BIN_MODE.levels, p1: lo32, p2: 1 / step, nbins: top + 1 };
 }
-
-/** Most bits a layer may be quantized to: the counting kernel takes up to 2^16 edges per unit. */
-export const MAX_QUANT_BITS = 15;
-
-export const EXACT_NOT_QUANTIZED = 'the exact estimator counts the levels of a quantized network; ' +
-  'add --quantize BITS (e.g. 8) or choose another estimator';
 
 /** A grid read off the values of one layer (a dump: the values are levels, the range unknown):
  *  lo = the smallest value, step = the smallest gap between its sorted distinct values U. Every
@@ -37,23 +33,27 @@ export function gridOfValues(U: Float32Array, bits: number, where: string): Leve
   return { mode: BIN_MODE.levels, p1: U[0], p2: 1 / gap, nbins };
 }
 
-export const exact: EstimatorFactory = (config, engine, sizes) => {
+export const exact = defineEstimator(['exact'], (config, engine, sizes) => {
   const e = engine.exports;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
   const out = engine.alloc(8 * 3);
+  const dups = sizes.duplicates;
+  const hTgivenX = dups && dups.duplicateRows > 0 ? new GroupConditionalEntropy(engine, dups, sizes.maxWidth, config.binning) : undefined;
   let sorted = 0, scratch = 0; // for grids read off the values, allocated on first use
-  const cellsOf = (input: Parameters<ReturnType<EstimatorFactory>['measure']>[0], l: number, bits: number): LevelCells => {
+  const cellsOf = (input: LayerActivations, l: number, bits: number): LevelCells => {
     const r = input.quantized?.ranges?.[l];
     if (r) return levelCells(bits, r[0], r[1]);
     const nv = sizes.maxRows * sizes.maxWidth;
-    if (!sorted) { sorted = engine.alloc(4 * nv); scratch = engine.alloc(e.sort_scratch_bytes(nv) as number); }
-    const M = e.sort_unique_f32(input.act[l], input.width[l], input.n, input.stride, sorted, scratch) as number;
-    return gridOfValues(engine.f32(sorted, M), bits, `layer ${l + 1} (${input.activation[l]})`);
+    if (!sorted) { sorted = engine.alloc(4 * nv); scratch = engine.alloc(e.sort_scratch_bytes(nv)); }
+    const M = e.sort_unique_f32(input.act[l], input.width[l], input.n, input.stride, sorted, scratch);
+    return gridOfValues(engine.f32(sorted, M), bits, `a ${input.activation[l]} layer`);
   };
   return {
-    name: 'exact',
-    settings: config.quantize ? `exact counts of the ${config.quantize}-bit levels of every layer (no estimation parameters)`
-      : 'exact counts of quantized levels',
+    planes: [{
+      name: 'exact',
+      settings: config.quantize ? `exact counts of the ${config.quantize}-bit levels of every layer (no estimation parameters)`
+        : 'exact counts of quantized levels',
+    }],
     measure(input) {
       const q = input.quantized;
       if (!q) throw new Error(EXACT_NOT_QUANTIZED);
@@ -62,9 +62,11 @@ export const exact: EstimatorFactory = (config, engine, sizes) => {
         const c = cellsOf(input, l, q.bits);
         e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, c.mode, c.p1, c.p2, c.nbins, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
-        points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
+        // duplicate inputs: I(X;T) = H(T) - H(T|X) over the groups of identical rows, as for `bin`
+        const hx = hTgivenX ? hTgivenX.measure(input.act[l], input.width[l], input.n, input.stride, 0, 0, c) : undefined;
+        points.push({ ixt: hx === undefined ? hT : hT - hx, ity: hT - hTgivenY, patterns });
       }
-      return points;
+      return [points];
     },
   };
-};
+});

@@ -5,10 +5,10 @@
 // settings, so any split of the matrices over engines gives the same numbers; the one exception,
 // the `running-max` bin range, depends on the layer's earlier epochs and gets one estimator per
 // layer that must see the layer's epochs in order. Pure: no Node imports (library and workers).
-import { DEFAULTS, type BinRangeMode, type Binning, type ExperimentConfig } from '../config.js';
+import { DEFAULTS, type BinRangeMode, type Binning, type ExperimentConfig } from '../config/config.js';
 import type { Engine } from '../engine/engine.js';
-import { ESTIMATORS, type Estimator, type LayerActivations } from '../estimators/index.js';
-import { GroupConditionalEntropy } from '../data/duplicates.js';
+import { createEstimators, type Estimator, type EstimatorContext, type LayerActivations } from '../estimators/index.js';
+import { bin } from '../estimators/bin.js';
 import type { DuplicateGroups } from '../data/dataset.js';
 
 /** The estimator settings of a plane: one value for the whole run. */
@@ -53,20 +53,25 @@ export interface RangeTally { n: number; below: number; over: number; atOrAbove:
 /** One matrix's result: per estimator its plane point (bits), and the tally when edges are fixed. */
 export interface MatrixResult { l: number; k: number; ixt: number[]; ity: number[]; tally?: RangeTally }
 
-/** Fills dst f32 [width][stride] with the matrix's rows (columns rows..stride-1 must stay 0). */
-export type MatrixFill = (dst: Float32Array, stride: number) => void;
+/** Fills dst f32 [width][stride] with the matrix's rows (columns rows..stride-1 must stay 0); may
+ *  return the sum of the values written (NaN or infinite when one of them is), saving a pass. */
+export type MatrixFill = (dst: Float32Array, stride: number) => number | void;
 
 export class PlaneMeasurer {
   readonly stride: number;
   private readonly config: ExperimentConfig;
-  /** Per estimator; undefined for a running-max `bin` (see perLayer). */
-  private readonly shared: (Estimator | undefined)[];
+  /** The estimators of every plane but a running-max `bin` (see perLayer); `fill` indexes `planes`. */
+  private readonly shared: { est: Estimator; fill: number[] }[];
+  /** Their planes, as indices into config.estimators. */
+  private readonly planes: number[];
   /** running-max bin: one estimator per layer (it keeps the layer's range over the epochs so far). */
   private readonly perLayer = new Map<number, Estimator>();
-  private readonly binIndex: number;
-  private readonly hTgivenX?: GroupConditionalEntropy;
+  /** Index of a running-max `bin` in config.estimators, else -1. */
+  private readonly binPerLayer: number;
+  private readonly ctx: EstimatorContext;
   private readonly act: number;
   private readonly y: number;
+  private readonly range: number;
   private readonly maxWidth: number;
 
   constructor(readonly engine: Engine, readonly setup: MeasureSetup) {
@@ -79,29 +84,30 @@ export class PlaneMeasurer {
     this.maxWidth = Math.max(...setup.widths);
     this.act = engine.alloc(4 * this.maxWidth * this.stride);
     this.y = engine.alloc(4 * this.stride);
+    this.range = engine.alloc(8);
     engine.i32(this.y, n).set(setup.labels);
-    this.binIndex = s.estimators.indexOf('bin');
-    this.shared = s.estimators.map((name, i) => (i === this.binIndex && s.binRangeMode === 'running-max' ? undefined : this.make(name)));
-    if (setup.duplicates && setup.duplicates.duplicateRows > 0 && this.binIndex >= 0) {
-      this.hTgivenX = new GroupConditionalEntropy(engine, setup.duplicates, this.maxWidth, s.binning);
+    // the bin estimator subtracts H(T|X) of duplicate input rows itself
+    this.ctx = { maxRows: n, maxWidth: this.maxWidth, nClasses: setup.nClasses, seed: this.config.seed, duplicates: setup.duplicates };
+    this.binPerLayer = s.binRangeMode === 'running-max' ? s.estimators.indexOf('bin') : -1;
+    this.planes = s.estimators.map((_, i) => i).filter((i) => i !== this.binPerLayer);
+    try {
+      this.shared = createEstimators(this.planes.map((i) => s.estimators[i]), this.config, engine, this.ctx);
+    } catch (e) {
+      throw new RangeError((e as Error).message);
     }
-  }
-
-  private make(name: string): Estimator {
-    const factory = ESTIMATORS[name];
-    if (!factory) throw new RangeError(`unknown estimator "${name}"`);
-    const { rows, nClasses } = this.setup;
-    return factory(this.config, this.engine, { maxRows: rows, maxWidth: this.maxWidth, nClasses, seed: this.config.seed });
   }
 
   /** Estimator settings as stated on the planes (the same for every layer and epoch). */
   settingsText(): string[] {
-    return this.config.estimators.map((_, i) => (this.shared[i] ?? this.layerBin(0)).settings);
+    const text: string[] = [];
+    for (const { est, fill } of this.shared) fill.forEach((p, i) => { if (p >= 0) text[this.planes[p]] = est.planes[i].settings; });
+    if (this.binPerLayer >= 0) text[this.binPerLayer] = this.layerBin(0).planes[0].settings;
+    return text;
   }
 
   private layerBin(l: number): Estimator {
     let est = this.perLayer.get(l);
-    if (!est) this.perLayer.set(l, (est = this.make('bin')));
+    if (!est) this.perLayer.set(l, (est = bin.create(this.config, this.engine, this.ctx)));
     return est;
   }
 
@@ -112,25 +118,36 @@ export class PlaneMeasurer {
     const width = setup.widths[l], n = setup.rows;
     const dst = engine.f32(this.act, width * stride);
     dst.fill(0);
-    fill(dst, stride);
+    const filled = fill(dst, stride);
     const b = this.config.binning;
-    const edges = this.binIndex >= 0 && b.kind === 'edges' && this.config.binRangeMode === 'fixed';
-    const tally = tallyRange(engine.f32(this.act, width * stride), width, n, stride, edges ? b.lo : -Infinity, edges ? b.hi : Infinity);
-    if (tally.nonFinite > 0) {
-      throw new RangeError(`layer ${setup.layers[l]} at epoch ${setup.epochs[k]}: ${tally.nonFinite} of ${tally.n} values are not finite numbers (a diverged run?)`);
+    const edges = this.config.estimators.includes('bin') && b.kind === 'edges' && this.config.binRangeMode === 'fixed';
+    const values = engine.f32(this.act, width * stride);
+    // one cheap sum finds NaN and infinities (the padding is 0); the exact tally only when needed
+    let sum = typeof filled === 'number' ? filled : 0;
+    if (typeof filled !== 'number') for (let i = 0; i < values.length; i++) sum += values[i];
+    let tally: RangeTally | undefined;
+    if (!Number.isFinite(sum)) {
+      const t = tallyRange(values, width, n, stride, -Infinity, Infinity);
+      throw new RangeError(`layer ${setup.layers[l]} at epoch ${setup.epochs[k]}: ${t.nonFinite} of ${t.n} values are not finite numbers (a diverged run?)`);
     }
-    // one input object for all estimators, so kde-lower reuses kde-upper's pass (estimators/kde.ts)
+    if (edges) {
+      engine.exports.act_range(this.act, width, n, stride, this.range);
+      const [min, max] = engine.f32(this.range, 2);
+      tally = min < Math.fround(b.lo) || max >= Math.fround(b.hi) ? tallyRange(values, width, n, stride, b.lo, b.hi)
+        : { n: width * n, below: 0, over: 0, atOrAbove: 0, min, max, nonFinite: 0 };
+    }
     const input: LayerActivations = { engine, act: [this.act], width: [width], activation: [setup.activations[l]],
       n, stride, labels: this.y, nClasses: setup.nClasses, ...(setup.quantized ? { quantized: { bits: setup.quantized.bits } } : {}) };
     const ixt: number[] = [], ity: number[] = [];
-    this.config.estimators.forEach((name, i) => {
-      const est = this.shared[i] ?? this.layerBin(l);
-      const [p] = est.measure(input);
-      // duplicate inputs: I(X;T) = H(T) - H(T|X), as the training session does for `bin`
-      ixt.push(i === this.binIndex && this.hTgivenX ? p.ixt - this.hTgivenX.measure(this.act, width, n, stride) : p.ixt);
-      ity.push(p.ity);
-    });
-    return { l, k, ixt, ity, ...(edges ? { tally } : {}) };
+    for (const { est, fill } of this.shared) {
+      est.measure(input).forEach(([p], i) => { if (fill[i] >= 0) { ixt[this.planes[fill[i]]] = p.ixt; ity[this.planes[fill[i]]] = p.ity; } });
+    }
+    if (this.binPerLayer >= 0) {
+      const [[p]] = this.layerBin(l).measure(input);
+      ixt[this.binPerLayer] = p.ixt;
+      ity[this.binPerLayer] = p.ity;
+    }
+    return { l, k, ixt, ity, ...(tally ? { tally } : {}) };
   }
 }
 
@@ -155,9 +172,11 @@ export function tallyRange(a: Float32Array, width: number, n: number, stride: nu
 /** Copies a row-major rows x cols matrix into [col][stride] (the kernels' layout). */
 export function fillFromRowMajor(data: ArrayLike<number>, rows: number, cols: number): MatrixFill {
   return (dst, stride) => {
+    let sum = 0;
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
-      for (let c = 0; c < cols; c++) dst[c * stride + r] = data[base + c];
+      for (let c = 0; c < cols; c++) sum += dst[c * stride + r] = data[base + c];
     }
+    return sum;
   };
 }

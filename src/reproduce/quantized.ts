@@ -3,9 +3,9 @@
 // per-network statistics (src/stats): fitting in every layer, compression of the output layer,
 // hidden-layer compression that depends on the activation. Beside them, float networks measured
 // with 30-bin binning: does binning the float net tell the same story as the exact plane?
-import type { RunFlags } from '../cli/options.js';
+import type { RunFlags } from '../config/flags.js';
 import type { SweepSpec } from '../sweep/grid.js';
-import type { CellResult } from '../sweep/store.js';
+import type { CellResult } from '../record/sweep.js';
 import type { RunRecord } from '../record/schema.js';
 import { combine, differenceExceeds, exceeds, measure, within, type ClaimRow, type ControlRow, type Effect, type Judged, type Verdict } from '../stats/index.js';
 

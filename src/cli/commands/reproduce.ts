@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { posInt, threadCount, UsageError } from '../options.js';
+import { posInt, threadCount, UsageError } from '../../config/flags.js';
 import { FULL, QUICK, studies, type StudyName } from '../../reproduce/studies.js';
 import { evaluateClaims } from '../../reproduce/claims.js';
 import { renderReproduction, type ReproductionSummary } from '../../reproduce/report.js';
-import { runSweep } from '../../sweep/run.js';
+import { sweepWithProgress } from './sweep.js';
 import { writeFileAtomic } from '../../node/atomic.js';
-import type { CellResult } from '../../sweep/store.js';
+import type { CellResult } from '../../record/sweep.js';
 import { QUANT_FULL, QUANT_QUICK, quantizedRows, quantizedStudies } from '../../reproduce/quantized.js';
 
 export function register(program: Command): void {
@@ -35,7 +35,7 @@ export function register(program: Command): void {
       };
       for (const study of flags.only === 'lorenzen' ? [] : studies(scale)) {
         // every study is a resumable sweep: rerunning the command continues where it stopped
-        const r = await runSweep(study.spec, join(flags.out, study.name), { threads, resume: true, label: study.name });
+        const r = await sweepWithProgress(study.spec, join(flags.out, study.name), { threads, resume: true }, study.name);
         results.set(study.name, r.merged!.cells);
         summary.studies.push({ name: study.name, title: study.title, report: `${study.name}/report.html`, networks: r.networks });
       }
@@ -46,7 +46,7 @@ export function register(program: Command): void {
       if (flags.miPoints !== undefined) qScale.miPoints = scale.miPoints;
       const qCells: Record<string, CellResult[]> = {};
       for (const study of flags.only === 'shwartz-ziv' ? [] : quantizedStudies(qScale)) {
-        const r = await runSweep(study.spec, join(flags.out, study.name), { threads, resume: true, label: study.name });
+        const r = await sweepWithProgress(study.spec, join(flags.out, study.name), { threads, resume: true }, study.name);
         qCells[study.name] = r.merged!.cells;
         summary.studies.push({ name: study.name, title: study.title, report: `${study.name}/report.html`, networks: r.networks });
       }
