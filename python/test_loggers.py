@@ -67,6 +67,7 @@ check(meta["epochs"] == schedule, f"epochs {meta['epochs']} != {schedule}")
 check(schedule[0] == 0 and len(schedule) >= 8, f"schedule {schedule}")
 check(meta["activations"] == "activations/e{epoch}_{layer}.npy", "activations pattern")
 check(meta.get("inputs") == "inputs.npy" and meta.get("metrics") == "metrics.csv", "inputs/metrics keys")
+check(meta.get("activationFunctions") == {"h1": "tanh", "h2": "tanh"}, f"activationFunctions {meta.get('activationFunctions')}")
 labels = np.load(os.path.join(dump, meta["labels"]))
 check(labels.dtype == np.int64 and labels.shape == (4096,) and np.array_equal(labels, y.numpy()), "labels.npy")
 inputs = np.load(os.path.join(dump, meta["inputs"]))
@@ -105,6 +106,7 @@ for bad, pattern in [
     (lambda: w.metrics(0, loss=1.0), "unknown column"),
     (lambda: DumpWriter(os.path.join(out, "bad"), labels=[0]), "already holds"),
     (lambda: DumpWriter(os.path.join(out, "bad2"), labels=[0.5, 1]), "integer"),
+    (lambda: DumpWriter(os.path.join(out, "bad3"), labels=[0, 1], activation_functions={"a": "swish"}), "swish"),
 ]:
     try:
         bad()
