@@ -90,7 +90,7 @@ describe('serve: the scripted abuse run against the CLI on 127.0.0.1', () => {
     expect(r.headers['content-length']).toBe(String(3 * 2 ** 30));
     expect(r.bytes).toBeGreaterThanOrEqual(4 << 20);
     await alive();
-  });
+  }, 60_000);
 
   it('10 parallel downloads of a 100 MB file: all complete, memory stays bounded', async () => {
     const rs = await Promise.all(Array.from({ length: 10 }, () => get(port, '/big.bin')));
@@ -98,7 +98,7 @@ describe('serve: the scripted abuse run against the CLI on 127.0.0.1', () => {
     // reading whole files held ~10 x 100 MB at once; streaming keeps a few 64 KB chunks per client
     expect(rssPeakMb(server.pid!)).toBeLessThan(300);
     await alive();
-  });
+  }, 120_000);
 
   it('folders and FIFOs named like files are 404, at once', async () => {
     expect((await get(port, '/folder.bin')).status).toBe(404);
@@ -142,7 +142,7 @@ describe('serve: the scripted abuse run against the CLI on 127.0.0.1', () => {
     for (const r of rs) expect([200, 503]).toContain(r.status);
     expect(rs.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(32);
     await alive();
-  });
+  }, 60_000);
 
   it('security headers on every answer, errors included', async () => {
     for (const p of ['/sub/a.txt', '/nope', '/index.html']) {
