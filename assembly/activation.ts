@@ -1,4 +1,5 @@
-// Activations and their derivatives. Derivatives are written in terms of the output a = f(z), so
+// Activations and their derivatives. Plain TypeScript twin: src/reference/activations.ts
+// (refActForward, refActBackward). Derivatives are written in terms of the output a = f(z), so
 // backward passes only need the stored activations. Codes match docs/ABI.md.
 
 export const ACT_LINEAR = 0;

@@ -1,15 +1,9 @@
-// Dense layer over [unit][sample] buffers: f32x4 lanes run across samples, because layer widths of
+// Dense layer over [unit][sample] buffers. Plain TypeScript twin: src/reference/dense.ts
+// (refDenseForward, refDenseBackward). f32x4 lanes run across samples, because layer widths of
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
 // Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
 import { act4, act4x2_store, dact4, ACT_TANH } from './activation';
-
-// @ts-ignore: decorator
-@inline function madd(acc: v128, a: v128, b: v128): v128 { return f32x4.add(acc, f32x4.mul(a, b)); }
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { madd, hsum } from './util';
 
 // dst[0 .. 4m) = init + sum_k w[k] src_k[0 .. 4m) for m = 8 or 4 vectors of one row, where src_k is
 // `src + k rowBytes` and w[k] is at `w + k wStep`, k < n: one row against a column of weights, with
@@ -139,9 +133,17 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
 
 // @ts-ignore: decorator
 @inline function backward_loops(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
+  bias_grad(db, dOut, nOut, B);
+  weight_grad(dW, dOut, inp, nIn, nOut, B);
+  if (dInp != 0) input_grad(dInp, dOut, inp, W, nIn, nOut, B, actIn);
+}
+
+// db [nOut] = sum over the B columns of dOut [nOut][B]
+// @ts-ignore: decorator
+@inline function bias_grad(db: usize, dOut: usize, nOut: i32, B: i32): void {
   const rowBytes = <usize>B << 2;
   let o = 0;
-  // db: four outputs per pass, so four independent add chains are in flight (one chain waits
+  // four outputs per pass, so four independent add chains are in flight (one chain waits
   // for each add's latency)
   for (; o + 4 <= nOut; o += 4) {
     const d = dOut + <usize>o * rowBytes;
@@ -165,7 +167,13 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
     for (let s: usize = 0; s < rowBytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
     store<f32>(db + (<usize>o << 2), hsum(sb));
   }
-  o = 0;
+}
+
+// dW [nOut][nIn] = dOut [nOut][B] . inp [nIn][B]^T
+// @ts-ignore: decorator
+@inline function weight_grad(dW: usize, dOut: usize, inp: usize, nIn: i32, nOut: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  let o = 0;
   // two outputs x four inputs per pass over the samples: six loads feed eight dot products
   for (; o + 2 <= nOut; o += 2) {
     const d0 = dOut + <usize>o * rowBytes, d1 = d0 + rowBytes;
@@ -227,7 +235,12 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       store<f32>(wRow + (<usize>i << 2), hsum(a0));
     }
   }
-  if (dInp == 0) return;
+}
+
+// dInp [nIn][B] = (W [nOut][nIn]^T . dOut [nOut][B]) * f'(inp [nIn][B]), f the activation actIn
+// @ts-ignore: decorator
+@inline function input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
+  const rowBytes = <usize>B << 2;
   let s = 0;
   for (; s + 16 <= B; s += 16) {
     const so = <usize>s << 2;
