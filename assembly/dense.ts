@@ -127,15 +127,21 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
 // dense_backward: dOut [nOut][B] -> dW [nOut][nIn], db [nOut], and (if dInp != 0) dInp [nIn][B]
 // = (W^T dOut) * f'(inp), the gradient at the previous layer's pre-activation.
 export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
-  if (actIn == ACT_TANH) backward_loops(dInp, dW, db, dOut, inp, W, nIn, nOut, B, ACT_TANH);
-  else backward_loops(dInp, dW, db, dOut, inp, W, nIn, nOut, B, actIn);
+  dense_param_grad(dW, db, dOut, inp, nIn, nOut, B);
+  if (dInp != 0) dense_input_grad(dInp, dOut, inp, W, nIn, nIn, nOut, B, actIn);
 }
 
-// @ts-ignore: decorator
-@inline function backward_loops(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
+// The two halves of dense_backward, which threads share out separately: dW and db by output units,
+// dInp by input units (a slice of inputs [lo, hi) is dInp + lo B, inp + lo B, W + lo, hi - lo
+// inputs, with wStride = the full fan in).
+export function dense_param_grad(dW: usize, db: usize, dOut: usize, inp: usize, nIn: i32, nOut: i32, B: i32): void {
   bias_grad(db, dOut, nOut, B);
   weight_grad(dW, dOut, inp, nIn, nOut, B);
-  if (dInp != 0) input_grad(dInp, dOut, inp, W, nIn, nOut, B, actIn);
+}
+
+export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32): void {
+  if (actIn == ACT_TANH) input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, ACT_TANH);
+  else input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, actIn);
 }
 
 // db [nOut] = sum over the B columns of dOut [nOut][B]
@@ -239,8 +245,8 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
 
 // dInp [nIn][B] = (W [nOut][nIn]^T . dOut [nOut][B]) * f'(inp [nIn][B]), f the activation actIn
 // @ts-ignore: decorator
-@inline function input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
-  const rowBytes = <usize>B << 2;
+@inline function input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32): void {
+  const rowBytes = <usize>B << 2, wStep = <usize>wStride << 2;
   let s = 0;
   for (; s + 16 <= B; s += 16) {
     const so = <usize>s << 2;
@@ -250,7 +256,6 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
       let d = dOut + so;
       let w = W + (<usize>i << 2);
-      const wStep = <usize>nIn << 2;
       for (let o = 0; o < nOut; o++) {
         const u = v128.load32_splat(w), v = v128.load32_splat(w, 4);
         const g0 = v128.load(d), g1 = v128.load(d, 16), g2 = v128.load(d, 32), g3 = v128.load(d, 48);
@@ -267,7 +272,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
   // an odd last input: 32 samples per pass, as in forward_loops
   if (nIn & 1) {
     const i = nIn - 1;
-    const q0 = <usize>i * rowBytes, wi = W + (<usize>i << 2), wStep = <usize>nIn << 2;
+    const q0 = <usize>i * rowBytes, wi = W + (<usize>i << 2);
     let t = 0;
     for (; t + 32 <= s; t += 32) {
       const q = q0 + (<usize>t << 2);
@@ -286,7 +291,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let acc = f32x4.splat(0);
       let d = dOut + so;
       for (let o = 0; o < nOut; o++) {
-        acc = madd(acc, v128.load32_splat(W + (<usize>(o * nIn + i) << 2)), v128.load(d));
+        acc = madd(acc, v128.load32_splat(W + (<usize>(o * wStride + i) << 2)), v128.load(d));
         d += rowBytes;
       }
       const q = <usize>i * rowBytes + so;

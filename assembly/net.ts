@@ -3,7 +3,8 @@
 // one place; everything is allocated once, so an epoch never allocates.
 import { alloc, take, is_sizing, size_begin, size_end } from './memory';
 import { rng_seed, rng_shuffle, init_truncated_normal } from './rng';
-import { dense_forward, dense_backward } from './dense';
+import { dense_forward, dense_param_grad, dense_input_grad } from './dense';
+import { barrier, share } from './team';
 import { softmax_ce_forward, softmax_ce_backward } from './softmax';
 import { sgd_step, momentum_step, adam_step } from './optim';
 import { ACT_LINEAR } from './activation';
@@ -44,6 +45,7 @@ const MAX_LAYERS = 32;
   rngInit: usize;  // xoshiro state for weight init
   xr: usize;       // f32 [N][nIn4]: the inputs row-major (nIn4 = nIn rounded up to 4), for the batch gather
   xrRows: i32;     // rows of XR filled from X so far: 0 until the first training epoch
+  bar: usize;      // i32[2]: the threads' barrier (team.ts)
 }
 
 /** One dense layer's block; the L blocks follow the header at NET_LAYER0, LAYER_SIZE apart. */
@@ -107,6 +109,7 @@ export function net_create(widths: usize, acts: usize, L: i32, batch: i32, nRows
   net.rngOrder = take(16);
   net.rngInit = take(16);
   net.nll = take(8.0 * np);
+  net.bar = take(8);
   for (let l = 0; l < L; l++) {
     const ly = layer(net, l);
     ly.actTrain = take(4.0 * ly.width * bp);
@@ -142,18 +145,40 @@ export function net_init(netp: usize, seed: u32, fanOut: bool): void {
   net.step = 0;
 }
 
+// Sharing out a mini-batch among T threads (t = this thread): a layer at least PAR_UNITS wide is
+// split by units, everything else runs on thread 0. `serial` says thread 0 has written something
+// since the last barrier that the others are about to read.
+export const PAR_UNITS = 128;
+export const PAR_PARAMS = 65536;
+// @ts-ignore: decorator
+@inline function wide(width: i32, T: i32): bool { return T > 1 && width >= PAR_UNITS; }
+
 /** Forward a [nIn][B] input through all layers into the activation buffers (the mini-batch ones,
- *  or with `evalRows` those of all rows); the last layer holds softmax probabilities. */
-function forward(net: Net, x: usize, B: i32, evalRows: bool): void {
-  const L = net.layers;
+ *  or with `evalRows` those of all rows); the last layer holds softmax probabilities. Returns
+ *  whether thread 0 wrote last (see `serial` above). */
+function forward(net: Net, x: usize, B: i32, evalRows: bool, t: i32, T: i32, serial: bool): bool {
+  const L = net.layers, rowBytes = <usize>B << 2;
   let inp = x;
   for (let l = 0; l < L; l++) {
     const ly = layer(net, l);
     const out = evalRows ? ly.actEval : ly.actTrain;
-    dense_forward(out, inp, W(net, ly), bias(net, ly), ly.fanIn, ly.width, B, ly.act);
+    if (wide(ly.width, T)) {
+      if (serial) barrier(net.bar, T);
+      const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
+      if (hi > lo) {
+        dense_forward(out + <usize>lo * rowBytes, inp, W(net, ly) + (<usize>(lo * ly.fanIn) << 2), bias(net, ly) + (<usize>lo << 2),
+          ly.fanIn, hi - lo, B, ly.act);
+      }
+      barrier(net.bar, T);
+      serial = false;
+    } else {
+      if (t == 0) dense_forward(out, inp, W(net, ly), bias(net, ly), ly.fanIn, ly.width, B, ly.act);
+      serial = true;
+    }
     inp = out;
   }
-  softmax_ce_forward(inp, inp, 0, net.classes, B, 0);
+  if (t == 0) softmax_ce_forward(inp, inp, 0, net.classes, B, 0);
+  return true; // the softmax
 }
 
 /** XR, the row-major copy of X the gather reads, built on the first training epoch (the host
@@ -207,47 +232,84 @@ function gather_batch(net: Net, xb: usize, yb: usize, order: usize, n: i32, B: i
 }
 
 /** Backward through all layers of the mini-batch in xb/yb (n real columns of B): the gradient of
- *  every parameter into net.grad. */
-function backward(net: Net, B: i32, n: i32): void {
-  const L = net.layers;
+ *  every parameter into net.grad. Layer l's dW and db are split by its units when it is wide, the
+ *  gradient at layer l - 1 by that layer's units when that one is. Returns `serial` as forward. */
+function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool): bool {
+  const L = net.layers, rowBytes = <usize>B << 2, g = net.grad;
   let dOut = net.deltaA, dIn = net.deltaB;
-  softmax_ce_backward(dOut, layer(net, L - 1).actTrain, net.yb, net.classes, B, n);
+  if (t == 0) softmax_ce_backward(dOut, layer(net, L - 1).actTrain, net.yb, net.classes, B, n);
+  serial = true;
   for (let l = L - 1; l >= 0; l--) {
     const ly = layer(net, l);
-    const g = net.grad;
-    if (l > 0) {
-      const prev = layer(net, l - 1);
-      dense_backward(dIn, g + (<usize>ly.w << 2), g + (<usize>ly.b << 2), dOut, prev.actTrain, W(net, ly), ly.fanIn, ly.width, B, prev.act);
-    } else {
-      dense_backward(0, g + (<usize>ly.w << 2), g + (<usize>ly.b << 2), dOut, net.xb, W(net, ly), ly.fanIn, ly.width, B, ACT_LINEAR);
+    const prev = l > 0 ? layer(net, l - 1) : changetype<Layer>(0);
+    const inp = l > 0 ? prev.actTrain : net.xb;
+    const parOut = wide(ly.width, T), parIn = l > 0 && wide(prev.width, T);
+    if ((parOut || parIn) && serial) barrier(net.bar, T);
+    if (parOut) {
+      const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
+      if (hi > lo) {
+        dense_param_grad(g + (<usize>(ly.w + lo * ly.fanIn) << 2), g + (<usize>(ly.b + lo) << 2), dOut + <usize>lo * rowBytes, inp, ly.fanIn, hi - lo, B);
+      }
+    } else if (t == 0) {
+      dense_param_grad(g + (<usize>ly.w << 2), g + (<usize>ly.b << 2), dOut, inp, ly.fanIn, ly.width, B);
     }
-    const t = dOut; dOut = dIn; dIn = t;
+    if (parIn) {
+      const lo = share(ly.fanIn, t, T, 2), hi = share(ly.fanIn, t + 1, T, 2);
+      if (hi > lo) {
+        dense_input_grad(dIn + <usize>lo * rowBytes, dOut, inp + <usize>lo * rowBytes, W(net, ly) + (<usize>lo << 2), hi - lo, ly.fanIn, ly.width, B, prev.act);
+      }
+    } else if (l > 0 && t == 0) {
+      dense_input_grad(dIn, dOut, inp, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B, prev.act);
+    }
+    if (parOut || parIn) { barrier(net.bar, T); serial = false; }
+    else serial = true; // every thread keeps the same flags, so they meet at the same barriers
+    const tmp = dOut; dOut = dIn; dIn = tmp;
   }
+  return serial;
 }
 
 /** One epoch of mini-batch training over rows idx[0..nTrain), in one call. Batches are contiguous
  *  slices of idx (shuffled first when `shuffle`); the last batch may be smaller. With `gradStats`
  *  the mini-batch gradients of every weight matrix are accumulated for net_grad_stats. Returns
  *  the number of mini-batches. */
-export function net_train_epoch(netp: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool): i32 {
+export function net_train_epoch(net: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool): i32 {
+  return net_train_epoch_team(net, nTrain, opt, lr, mu, shuffle, gradStats, 0, 1);
+}
+
+/** net_train_epoch run by T threads together (threads build): every thread calls it with its t. */
+export function net_train_epoch_team(netp: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool, t: i32, T: i32): i32 {
   const net = changetype<Net>(netp);
   const P = net.params, batch = net.batch, param = net.param, grad = net.grad, idx = net.idx;
-  ensure_rows(net);
-  if (shuffle) rng_shuffle(net.rngOrder, idx, nTrain);
+  if (t == 0) {
+    ensure_rows(net);
+    if (shuffle) rng_shuffle(net.rngOrder, idx, nTrain);
+  }
+  barrier(net.bar, T); // everyone sees the order and the step count of thread 0
+  const step0 = net.step;
+  barrier(net.bar, T); // nobody reads net.step again
+  const parOpt = T > 1 && P >= PAR_PARAMS;
+  const pLo = parOpt ? share(P, t, T, 4) : 0, pHi = parOpt ? share(P, t + 1, T, 4) : P;
   let nb = 0;
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
-    gather_batch(net, net.xb, net.yb, idx + (<usize>start << 2), n, B);
-    forward(net, net.xb, B, false);
-    backward(net, B, n);
-    if (gradStats) accumulate_grad_stats(net);
-    const step = net.step + 1;
-    net.step = step;
-    if (opt == OPT_ADAM) adam_step(param, grad, net.optM, net.optV, P, lr, 0.9, 0.999, 1e-8, step);
-    else if (opt == OPT_MOMENTUM) momentum_step(param, grad, net.optM, P, lr, mu);
-    else sgd_step(param, grad, P, lr);
+    if (t == 0) gather_batch(net, net.xb, net.yb, idx + (<usize>start << 2), n, B);
+    let serial = forward(net, net.xb, B, false, t, T, true);
+    serial = backward(net, B, n, t, T, serial);
+    if (t == 0 && gradStats) accumulate_grad_stats(net);
+    const step = step0 + nb + 1;
+    // a wide optimizer step is shared by parameter ranges; otherwise thread 0 steps alone and the
+    // next batch's first barrier waits for it
+    if (parOpt && serial) barrier(net.bar, T);
+    if (parOpt || t == 0) {
+      const m = pHi - pLo, p = param + (<usize>pLo << 2), gr = grad + (<usize>pLo << 2);
+      if (opt == OPT_ADAM) adam_step(p, gr, net.optM + (<usize>pLo << 2), net.optV + (<usize>pLo << 2), m, lr, 0.9, 0.999, 1e-8, step);
+      else if (opt == OPT_MOMENTUM) momentum_step(p, gr, net.optM + (<usize>pLo << 2), m, lr, mu);
+      else sgd_step(p, gr, m, lr);
+    }
+    if (parOpt) barrier(net.bar, T); // the next batch's forward reads every parameter
     nb++;
   }
+  if (t == 0) net.step = step0 + nb;
   return nb;
 }
 
@@ -294,11 +356,17 @@ export function net_grad_stats(netp: usize, nb: i32, out: usize): void {
 
 /** Forward all N rows (activations kept per layer for the estimators) and score the split:
  *  out f64[4] = train loss, train accuracy, test loss, test accuracy (rows idx[0..nTrain) train). */
-export function net_eval(netp: usize, nTrain: i32, out: usize): void {
+export function net_eval(net: usize, nTrain: i32, out: usize): void {
+  net_eval_team(net, nTrain, out, 0, 1);
+}
+
+/** net_eval run by T threads together (threads build); only thread 0 writes `out`. */
+export function net_eval_team(netp: usize, nTrain: i32, out: usize, t: i32, T: i32): void {
   const net = changetype<Net>(netp);
   const N = net.rows, np = net.rowsPad, K = net.classes, L = net.layers;
   const Y = net.y, idx = net.idx, nll = net.nll;
-  forward(net, net.x, np, true);
+  forward(net, net.x, np, true, t, T, false);
+  if (t != 0) return;
   const p = layer(net, L - 1).actEval;
   let trL: f64 = 0, trA: f64 = 0, teL: f64 = 0, teA: f64 = 0;
   for (let j = 0; j < N; j++) {

@@ -3,6 +3,7 @@
 // The exports' types come from the AssemblyScript build (build/infoplane.d.ts, written by
 // `npm run build:wasm`), so the interface is declared once, in assembly/.
 import type { instantiate } from '../../build/infoplane.js';
+import { Team, teamMemory, TEAM_IMPORTS, type TeamHelper } from './team.js';
 
 /** The core's exports as the build declares them (functions, the memory, the layout globals). */
 export type CoreExports = Awaited<ReturnType<typeof instantiate>>;
@@ -29,9 +30,12 @@ const IMPORTS = { env: { abort: () => { throw new Error('infoplane wasm core abo
 export class Engine {
   readonly exports: CoreExports;
   readonly layout: CoreLayout;
-  private constructor(instance: WebAssembly.Instance) {
+  /** Helper threads sharing this engine's memory (a threads-build engine), else undefined. */
+  readonly team?: Team;
+  private constructor(instance: WebAssembly.Instance, team?: Team) {
     this.exports = instance.exports as unknown as CoreExports;
     this.layout = readLayout(instance.exports);
+    this.team = team;
   }
 
   static async create(module: WebAssembly.Module): Promise<Engine> {
@@ -43,6 +47,22 @@ export class Engine {
   static createSync(module: WebAssembly.Module): Engine {
     return new Engine(new WebAssembly.Instance(module, IMPORTS));
   }
+
+  /** An engine of `threads` threads over one shared memory, from the threads build of the core
+   *  (build/infoplane-mt.wasm): a network on it trains with every thread, bit for bit as on one.
+   *  `spawn` starts one helper (see team.ts). */
+  static async createTeam(module: WebAssembly.Module, threads: number, spawn: () => TeamHelper): Promise<Engine> {
+    const memory = teamMemory();
+    const instance = await WebAssembly.instantiate(module, TEAM_IMPORTS(memory));
+    (instance.exports as unknown as CoreExports).thread_init(0);
+    return new Engine(instance, threads > 1 ? await Team.start(module, memory, threads, spawn) : undefined);
+  }
+
+  /** Threads that run one network on this engine. */
+  get threads(): number { return this.team?.size ?? 1; }
+
+  /** Stops the helper threads: the engine must not train afterwards. */
+  close(): void { this.team?.close(); }
 
   /** Free everything: call before building the next network on this engine. */
   reset(): void { this.exports.arena_reset(); }
