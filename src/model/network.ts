@@ -1,7 +1,7 @@
 // A network living in the wasm arena: net_create lays out the memory, and the host finds every
 // buffer through the header offsets the core exports (Engine.layout), never by computing them.
 import { Engine, ACTIVATION_CODE, OPTIMIZER_CODE } from '../engine/engine.js';
-import type { Activation, OptimizerName } from '../config.js';
+import type { Activation, OptimizerName } from '../config/config.js';
 
 export interface NetworkShape {
   nInputs: number; hidden: number[]; nClasses: number; activation: Activation; batch: number; nRows: number;
@@ -112,5 +112,13 @@ export class Network {
   params(l: number): { W: Float32Array; b: Float32Array } {
     const p = this.field('PARAM'), fi = this.layerField(l, 'IN'), fo = this.layerField(l, 'OUT');
     return { W: this.engine.f32(p + 4 * this.layerField(l, 'W'), fi * fo).slice(), b: this.engine.f32(p + 4 * this.layerField(l, 'B'), fo).slice() };
+  }
+
+  /** Overwrite the parameters of layer l (W [out][in], b [out]): start from given weights. */
+  setParams(l: number, W: ArrayLike<number>, b: ArrayLike<number>): void {
+    const p = this.field(NF.PARAM), fi = this.layerField(l, LF.IN), fo = this.layerField(l, LF.OUT);
+    if (W.length !== fi * fo || b.length !== fo) throw new RangeError(`layer ${l}: W needs ${fi * fo} values and b ${fo}, got ${W.length} and ${b.length}`);
+    this.engine.f32(p + 4 * this.layerField(l, LF.W), fi * fo).set(W);
+    this.engine.f32(p + 4 * this.layerField(l, LF.B), fo).set(b);
   }
 }

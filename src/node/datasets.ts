@@ -4,9 +4,11 @@ import type { Dataset } from '../data/dataset.js';
 import { ib12 } from '../data/ib12.js';
 import { mnist } from '../data/mnist.js';
 import { loadDatasetFile } from '../data/files.js';
+import { datasetCsvPieces } from '../data/table.js';
+import { writeFileAtomic } from './atomic.js';
 import { InputError } from '../data/errors.js';
 import { withDuplicates } from '../data/duplicates.js';
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import { trainCount } from '../train/split.js';
 import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/wasm-node.js';
@@ -66,4 +68,9 @@ export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
       `${gib(need.total)} GiB of wasm memory (largest buffer ${gib(need.largest)} GiB); the limit is ${gib(WASM_BUDGET.total)} GiB ` +
       `with buffers under 2 GiB: use fewer rows or narrower layers`);
   }
+}
+
+/** A dataset as CSV (data/table.ts datasetCsvPieces), written atomically. */
+export function writeDatasetCsv(ds: Dataset, file: string): void {
+  writeFileAtomic(file, datasetCsvPieces(ds));
 }

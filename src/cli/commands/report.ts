@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InputError, unreadable } from '../../data/errors.js';
 import type { InfoplaneResult, Timing } from '../../record/schema.js';
 import { decodeResultJson } from '../../report/html.js';
-import { writeReport } from '../common.js';
+import { writeReport } from '../../report/write-node.js';
 
 function reportCommand(dir: string): void {
   const file = join(dir, 'infoplane.json');
