@@ -93,7 +93,7 @@ describe('docs/ABI.md against the module', () => {
   });
   it('lists every layout global with the value the module exports', () => {
     const doc: Record<string, number> = {};
-    for (const m of DOC.matchAll(/^\| `((?:NET|LAYER)_\w+)` \| (\d+) \|/gm)) doc[m[1]] = Number(m[2]);
+    for (const m of DOC.matchAll(/^\| `((?:NET|LAYER|TEAM)_\w+)` \| (\d+) \|/gm)) doc[m[1]] = Number(m[2]);
     const instance = new WebAssembly.Instance(MODULE, { env: { abort() {} } });
     const actual: Record<string, number> = {};
     for (const [name, v] of Object.entries(instance.exports)) if (v instanceof WebAssembly.Global) actual[name] = Number(v.value);

@@ -1,11 +1,18 @@
 // One network on several threads (the threads build, src/engine/team.ts): the same bits as on one
 // thread, for wide layers split by units, partial last batches, every optimizer.
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // from dist/: the helpers are worker_threads, which load compiled JavaScript (npm test builds it)
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { createEngineWithThreads, threadsPay } from '../dist/node/team.js';
 import { Network, type NetworkShape } from '../dist/model/network.js';
+import { threadsPerNetwork } from '../dist/node/pool.js';
+import { DEFAULTS } from '../dist/config/config.js';
 import type { Activation, OptimizerName } from '../src/config.js';
 import { TestData } from './helpers/data.js';
 
@@ -61,5 +68,34 @@ describe('one network on several threads', () => {
     const e = await Engine.create(loadWasmModule());
     expect(threadsPay(e, [10, 7, 5, 4, 3, 2])).toBe(false);
     expect(threadsPay(e, [1024, 20, 20, 20, 10])).toBe(true);
+    const job = (layers: number[], repeat = 0) => ({ config: { ...DEFAULTS, layers }, repeat });
+    const m = loadWasmModule();
+    expect(threadsPerNetwork([job([1024, 20])], 2, m)).toBe(2);
+    expect(threadsPerNetwork([job([1024, 20])], 5, m)).toBe(5);
+    expect(threadsPerNetwork([job([1024, 20]), job([1024, 20], 1)], 5, m)).toBe(2);
+    expect(threadsPerNetwork([job([1024, 20]), job([1024, 20], 1)], 2, m)).toBe(1);
+    expect(threadsPerNetwork([job([10, 7, 5, 4, 3])], 2, m)).toBe(1);
   });
+});
+
+describe('run --threads with fewer networks than threads', () => {
+  it('gives one wide network both threads, with the same infoplane.json as one thread', () => {
+    const bin = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
+    const tmp = mkdtempSync(join(tmpdir(), 'infoplane-threads-'));
+    try {
+      const run = (threads: number) => {
+        const out = join(tmp, `t${threads}`);
+        const r = spawnSync(process.execPath, [bin, 'run', '--layers', '200,10', '--epochs', '6', '--mi-schedule', 'every:2',
+          '--estimators', 'bin,adaptive', '--batch', '300', '--threads', String(threads), '--out', out], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return { json: readFileSync(join(out, 'infoplane.json'), 'utf8'), stdout: r.stdout + r.stderr };
+      };
+      const one = run(1), two = run(2);
+      expect(two.json).toBe(one.json);
+      expect(JSON.parse(two.json).layers).toBeDefined();
+      expect(two.stdout).toMatch(/2 thread/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
