@@ -1,6 +1,7 @@
 // The training worker: one engine, one TrainingSession at a time, advanced in slices of about
 // SLICE_MS; new points are posted at most every POST_MS so the page gets batched updates.
-import { createEngine, fetchWasmModule, ib12, ESTIMATORS, TrainingSession, Engine, threadsAvailable, type TeamHelper, type TeamReply } from '../src/index.js';
+import { createEngine, fetchWasmModule, ib12, ESTIMATORS, TrainingSession, Engine, threadsAvailable, type Dataset, type TeamHelper, type TeamReply } from '../src/index.js';
+import { withDuplicates } from '../src/data/duplicates.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const SLICE_MS = 25;
@@ -8,8 +9,7 @@ const POST_MS = 50;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
-const data = ib12();
-let engine: Engine | undefined;
+const IB12 = withDuplicates(ib12());
 let session: TrainingSession | undefined;
 let runId = 0, running = false, sent = 0, lastPost = 0;
 let rateT = 0, rateE = 0, rate = 0;
@@ -57,9 +57,9 @@ function spawnHelper(): TeamHelper {
  *  SharedArrayBuffer needs) and a layer wide enough to share out, one on up to 4 threads;
  *  otherwise the one-thread engine. */
 async function engineFor(layers: number[]): Promise<Engine> {
-  engine ??= await createEngine(new URL('../../infoplane.wasm', import.meta.url));
+  const engine = await core;
   const threads = Math.min(4, navigator.hardwareConcurrency ?? 1);
-  if (threads < 2 || !threadsAvailable() || !layers.some((w) => w >= engine!.exports.TEAM_MIN_UNITS.value)) return engine;
+  if (threads < 2 || !threadsAvailable() || !layers.some((w) => w >= engine.exports.TEAM_MIN_UNITS.value)) return engine;
   teamEngine ??= await Engine.createTeam(await fetchWasmModule(new URL('../../infoplane-mt.wasm', import.meta.url)), threads, spawnHelper);
   return teamEngine;
 }
@@ -68,6 +68,7 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   try {
     if (m.kind === 'start') {
+      const data: Dataset = m.dataset ? withDuplicates({ ...m.dataset, nRows: m.dataset.y.length }) : IB12;
       session = new TrainingSession(await engineFor(m.config.layers), m.config, data, 0);
       runId++; sent = 0; lastPost = 0; rateT = performance.now(); rateE = 0; rate = 0;
       post({ kind: 'begin', runId, epochs: session.epochs, widths: [...m.config.layers, data.nClasses],
@@ -88,4 +89,7 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
     post({ kind: 'error', message: (err as Error).message });
   }
 };
-post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) });
+// Load the core first; the page enables Start on 'ready'.
+const core: Promise<Engine> = createEngine(new URL('../../infoplane.wasm', import.meta.url));
+core.then(() => { post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) }); },
+  (err: unknown) => post({ kind: 'error', message: (err as Error).message }));
