@@ -77,7 +77,8 @@ export const DEFAULTS: ExperimentConfig = {
   kdeSamples: 4096,
 };
 
-export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
+// no prototype: a name such as "constructor" or "__proto__" is not a preset
+export const PRESETS: Record<string, Partial<ExperimentConfig>> = Object.assign(Object.create(null), {
   // The paper's setup as described in its text, with the reference code's optimizer.
   paper: { name: 'paper' },
   // ravidziv/IDNNs exactly: unshuffled ordered split, fixed batch order.
@@ -97,7 +98,7 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
     epochs: 40, init: 'fan_out', split: 'stratified', miSchedule: { kind: 'all' },
     binning: { kind: 'width', width: 0.07 }, estimators: ['kde-upper', 'kde-lower', 'bin'], noiseVariance: 0.1,
   },
-};
+});
 
 /** Estimators a preset asks for only if they are installed (the CLI drops the missing ones). */
 export const OPTIONAL_ESTIMATORS: readonly string[] = ['kde-upper', 'kde-lower'];

@@ -8,6 +8,7 @@ import { InputError } from '../data/errors.js';
 import { withDuplicates } from '../data/duplicates.js';
 import type { ExperimentConfig } from '../config.js';
 import { trainCount } from '../train/split.js';
+import { DEFAULT_KDE_SAMPLES, kdeRowCount } from '../estimators/kde.js';
 
 // null prototype: a name such as "constructor" is not a dataset
 export const BUILTIN_DATASETS: Record<string, (() => Dataset) | undefined> = Object.assign(Object.create(null), { ib12, mnist });
@@ -35,10 +36,11 @@ export function resolveDataset(nameOrPath: string, options: DatasetOptions = {})
   return withDuplicates(builtin ? builtin() : loadDatasetFile(nameOrPath, options.labelColumn));
 }
 
-/** Bytes the wasm arena needs for one network of `config` on `data` (net_create + the bin
- *  estimator's mi_create + the split; assembly/net.ts and assembly/entropy.ts lay them out). */
-export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInputs: number; nClasses: number }, batch: number): { total: number; largest: number } {
-  const pad4 = (n: number) => Math.ceil(n / 4) * 4; // no bitwise ops: sizes may pass 2^31
+/** Bytes the wasm arena needs for one network of `config` on `data`: net_create, the split, and
+ *  the buffers of every configured estimator (assembly/net.ts, entropy.ts, sort.ts, kde.ts lay
+ *  them out). Sizes are summed in float64: they may pass 2^31. */
+export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInputs: number; nClasses: number }, batch: number,
+  estimators: { estimators: string[]; kdeSamples?: number } = { estimators: ['bin'] }): { total: number; largest: number } {
   const widths = [data.nInputs, ...layers, data.nClasses];
   const np = pad4(data.nRows), bp = pad4(Math.min(batch, data.nRows));
   let P = 0, maxW = data.nInputs, acts = 0, largest = 0;
@@ -50,14 +52,49 @@ export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInpu
   }
   const X = 4 * data.nInputs * np, XR = 4 * pad4(data.nInputs) * np; // [unit][row] for the eval, row-major for the gather
   const net = 24 * P + X + XR + 12 * np + 4 * pad4(data.nInputs) * bp + 8 * maxW * bp + acts;
-  const cap = 2 ** Math.ceil(Math.log2(2 * Math.max(data.nRows, 8)));
-  const mi = 8 * np + 16 * cap + (4 * data.nClasses + 16) * data.nRows + 12 * maxW + 4 * 65536;
-  largest = Math.max(largest, XR, 8 * P, 4 * data.nClasses * data.nRows, 16 * cap);
-  return { total: net + mi + 4 * data.nRows, largest };
+  largest = Math.max(largest, XR, 8 * P);
+  let total = net + 4 * data.nRows;
+  for (const name of estimators.estimators) {
+    const e = estimatorBytes(name, estimators.kdeSamples, data.nRows, maxW, data.nClasses);
+    total += e.total;
+    largest = Math.max(largest, e.largest);
+  }
+  return { total, largest };
 }
 
-/** The most one network may use: wasm32 memory is at most 4 GiB and the core keeps offsets in i32. */
-export const WASM_BUDGET = { total: 3.5 * 2 ** 30, largest: 2 ** 31 - 1 } as const;
+const pad4 = (n: number) => Math.ceil(n / 4) * 4; // no bitwise ops: sizes may pass 2^31
+
+/** Bytes of one estimator's wasm buffers for `maxRows` rows of layers up to `maxWidth` units. */
+export function estimatorBytes(name: string, kdeSamples: number | undefined, maxRows: number, maxWidth: number, nClasses: number): { total: number; largest: number } {
+  // mi_create: keys, the hash slots (16 B each, a power of two above 2 maxRows), per-class counts,
+  // representatives, used list, n log n table, per-unit scratch, edges and grid
+  const cap = 2 ** Math.ceil(Math.log2(2 * Math.max(maxRows, 8)));
+  const mi = { total: 8 * pad4(maxRows) + 16 * cap + (4 * nClasses + 16) * maxRows + 12 * maxWidth + 4 * 65536, largest: Math.max(16 * cap, 4 * nClasses * maxRows) };
+  if (name === 'adaptive') {
+    // plus the sort scratch of ebab_create over every value of the widest layer (at most 13 B each)
+    const sort = 13 * maxRows * maxWidth + 4096;
+    return { total: mi.total + sort, largest: Math.max(mi.largest, sort) };
+  }
+  if (name === 'kde-upper' || name === 'kde-lower') {
+    const m = kdeRowCount(kdeSamples ?? DEFAULT_KDE_SAMPLES, maxRows), maxPad = pad4(m) + 4 * nClasses;
+    const data = 4 * maxPad * maxWidth;
+    return { total: data + 64 * maxWidth + 56 * maxPad + 12 * nClasses + 4 * maxRows, largest: data };
+  }
+  return mi; // bin, and any estimator without its own entry here: one mi context
+}
+
+/** `infoplane mi` in memory: the matrix [unit][row] and the estimator's buffers must fit. */
+export function miFits(rows: number, cols: number, nClasses: number, estimator: string, kdeSamples?: number): boolean {
+  const e = estimatorBytes(estimator, kdeSamples, rows, cols, nClasses);
+  const act = 4 * cols * pad4(rows) + 4 * pad4(rows);
+  return act + e.total <= WASM_BUDGET.total && Math.max(act, e.largest) <= WASM_BUDGET.largest;
+}
+
+/** The most one network (or one `mi` matrix) may use. wasm32 memory goes to 4 GiB, but the host
+ *  reads buffers through views at byte offsets the core returns as i32: an offset past 2^31 comes
+ *  back negative ("Start offset -1.9e9 is outside the bounds"), so the whole arena stays below
+ *  2 GiB, with 64 MiB kept for the core's own data and rounding. */
+export const WASM_BUDGET = { total: 2 ** 31 - 2 ** 26, largest: 2 ** 31 - 2 ** 26 } as const;
 
 /** Shape checks that need the dataset: a non-empty training set, and a network that fits in wasm memory. */
 export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
@@ -65,11 +102,10 @@ export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
   if (data.nRows < 2) throw new InputError(where, '', `${data.nRows} row(s); a run needs at least 2`);
   const nTrain = trainCount(data.nRows, config.trainFraction);
   if (nTrain < 1) throw new InputError(where, '', `--train-fraction ${config.trainFraction} of ${data.nRows} rows leaves no training row`);
-  const need = wasmBytesEstimate(config.layers, data, config.batch);
+  const need = wasmBytesEstimate(config.layers, data, config.batch, config);
   if (need.total > WASM_BUDGET.total || need.largest > WASM_BUDGET.largest) {
     const gib = (b: number) => (b / 2 ** 30).toFixed(2);
     throw new InputError(where, '', `${data.nRows} rows x ${data.nInputs} inputs with --layers ${config.layers.join(',')} need about ` +
-      `${gib(need.total)} GiB of wasm memory (largest buffer ${gib(need.largest)} GiB); the limit is ${gib(WASM_BUDGET.total)} GiB ` +
-      `with buffers under 2 GiB: use fewer rows or narrower layers`);
+      `${gib(need.total)} GiB of wasm memory; the limit is ${gib(WASM_BUDGET.total)} GiB (estimators ${config.estimators.join(', ')} included): use fewer rows, narrower layers or fewer estimators`);
   }
 }

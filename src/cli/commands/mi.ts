@@ -10,6 +10,7 @@ import { miOfMatrix } from '../../api.js';
 import type { Binning } from '../../config.js';
 import { shouldStream, streamedBinnedMi } from '../../data/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
+import { miFits, WASM_BUDGET } from '../../node/datasets.js';
 
 async function miCommand(flags: { activations: string; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string; chunkRows?: string }): Promise<void> {
@@ -18,20 +19,30 @@ async function miCommand(flags: { activations: string; labels: string; bins?: st
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples });
   // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
   const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
-  if (chunkRows !== undefined || shouldStream(flags.activations)) {
-    if (c.estimators[0] !== 'bin' || c.binRangeMode !== 'fixed') {
-      throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${flags.activations} is streamed)`);
-    }
-    const labels = readLabels(flags.labels);
+  const streamable = c.estimators[0] === 'bin' && c.binRangeMode === 'fixed';
+  const stream = (labels: Int32Array) => {
     const s = streamedBinnedMi(flags.activations, labels, flags.labels, c.binning as Binning, chunkRows);
     process.stdout.write(JSON.stringify({ ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
       settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }) + '\n');
+  };
+  if (chunkRows !== undefined || shouldStream(flags.activations)) {
+    if (!streamable) {
+      throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${flags.activations} is streamed)`);
+    }
+    stream(readLabels(flags.labels));
     return;
   }
   // --- end streaming
   const m = readMatrix(flags.activations);
   const labels = readLabels(flags.labels);
   if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${flags.activations} has ${m.rows} rows`);
+  // tall or wide matrices whose wasm buffers (the matrix, the estimator's tables) would not fit:
+  // streamed where the estimator allows it, else refused before any work
+  if (!miFits(m.rows, m.cols, labels.reduce((a, b) => Math.max(a, b), 0) + 1, c.estimators[0], c.kdeSamples)) {
+    if (streamable) { stream(labels); return; }
+    throw new InputError(flags.activations, '', `${m.rows} rows x ${m.cols} columns need more than the ${(WASM_BUDGET.total / 2 ** 30).toFixed(2)} GiB of wasm memory ` +
+      `for --estimator ${c.estimators[0]}; use --estimator bin with a fixed range (streamed), or fewer rows`);
+  }
   const engine = await Engine.create(loadWasmModule());
   const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
     binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });
