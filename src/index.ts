@@ -37,8 +37,17 @@ export type { Estimator, EstimatorFactory, LayerActivations, PlanePoint } from '
 export { miOfMatrix } from './api.js';
 export type { MiOfMatrixResult } from './api.js';
 
+// Runs trained elsewhere: activations per layer and epoch in, an InfoplaneResult out
+export { infoplaneOfActivations } from './external/plane.js';
+export type { ExternalRun, ActivationMatrix, PlaneOptions, MetricSeries } from './external/plane.js';
+export { PlaneMeasurer } from './external/measure.js';
+export type { PlaneSettings } from './external/measure.js';
+export { DUMP_FORMAT, parseDumpManifest } from './data/dump.js';
+export type { DumpManifest } from './data/dump.js';
+export { encodeNpy } from './data/npy-write.js';
+
 // Results
 export { buildResult, averageRuns } from './record/result.js';
-export type { InfoplaneResult, RunRecord, Series, MiSeries, LayerInfo, DatasetInfo } from './record/schema.js';
+export type { InfoplaneResult, TrainingResult, ExternalResult, PlaneConfig, PlaneOrigin, RunRecord, Series, MiSeries, LayerInfo, DatasetInfo } from './record/schema.js';
 export { renderReport, encodeResultJson, decodeResultJson } from './report/html.js';
 export type { UplotAssets } from './report/html.js';

@@ -13,8 +13,9 @@ import * as reproduce from './commands/reproduce.js';
 import * as bench from './commands/bench.js';
 import * as bound from './commands/bound.js';
 import * as serve from './commands/serve.js';
+import * as plane from './commands/plane.js';
 
-const COMMANDS = [run, mi, dataset, report, sweep, bound, reproduce, serve, bench];
+const COMMANDS = [run, plane, mi, dataset, report, sweep, bound, reproduce, serve, bench];
 
 export function buildProgram(): Command {
   const program = new Command('infoplane')

@@ -6,11 +6,22 @@ import type { Dataset } from '../data/dataset.js';
 import type { RunRecord } from '../record/schema.js';
 import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/wasm-node.js';
-import { runNetwork } from '../train/run-network.js';
+import { runNetwork, type RunProgress } from '../train/run-network.js';
+import { DumpWriter } from './dump-writer.js';
 import { datasetKey } from './datasets.js';
 
-/** One network to train: repeat r of a config (seed = config.seed + r). */
-export interface Job { config: ExperimentConfig; repeat: number }
+/** One network to train: repeat r of a config (seed = config.seed + r); with dumpDir, its
+ *  activations at the logged epochs are written there (node/dump-writer.ts). */
+export interface Job { config: ExperimentConfig; repeat: number; dumpDir?: string }
+
+/** Trains one job's network on this thread's engine. */
+export function runJob(engine: Engine, job: Job, data: Dataset, onProgress?: (p: RunProgress) => void): RunRecord {
+  const { config, repeat, dumpDir } = job;
+  const dump = dumpDir !== undefined ? new DumpWriter(dumpDir, config, data, (config.seed + repeat) >>> 0) : undefined;
+  const record = runNetwork(engine, config, data, repeat, onProgress, dump?.onLogged);
+  dump?.finish(record);
+  return record;
+}
 export interface JobHooks {
   /** Epochs done so far by job i (called often; cheap handlers only). */
   onProgress?(i: number, epochsDone: number): void;
@@ -42,8 +53,7 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
     const engine = await Engine.create(module);
     for (let i = 0; i < jobs.length; i++) {
       if (signal?.aborted) throw new Interrupted();
-      const { config, repeat } = jobs[i];
-      finish(i, runNetwork(engine, config, datasets.get(datasetKey(config))!, repeat, (p) => hooks.onProgress?.(i, p.epochsDone)));
+      finish(i, runJob(engine, jobs[i], datasets.get(datasetKey(jobs[i].config))!, (p) => hooks.onProgress?.(i, p.epochsDone)));
       await new Promise((res) => setImmediate(res)); // let signals and progress output through
     }
     return records;
@@ -84,8 +94,8 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
 
 /** The repeats of one config. */
 export function runRepeats(config: ExperimentConfig, data: Dataset, threads: number,
-  onProgress?: (p: { repeat: number; epochsDone: number }) => void, signal?: AbortSignal): Promise<RunRecord[]> {
-  const jobs = Array.from({ length: config.repeats }, (_, r) => ({ config, repeat: r }));
+  onProgress?: (p: { repeat: number; epochsDone: number }) => void, signal?: AbortSignal, dumpDir?: (repeat: number) => string): Promise<RunRecord[]> {
+  const jobs: Job[] = Array.from({ length: config.repeats }, (_, r) => ({ config, repeat: r, ...(dumpDir ? { dumpDir: dumpDir(r) } : {}) }));
   return runJobs(jobs, new Map([[datasetKey(config), data]]), threads,
     { onProgress: (i, epochsDone) => onProgress?.({ repeat: i, epochsDone }) }, signal);
 }

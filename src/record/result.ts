@@ -4,7 +4,7 @@ import type { Dataset } from '../data/dataset.js';
 import { labelEntropy } from '../data/dataset.js';
 import { trainCount } from '../train/split.js';
 import { duplicatesNote, findDuplicates } from '../data/duplicates.js';
-import type { InfoplaneResult, RunRecord, Series } from './schema.js';
+import type { TrainingResult, RunRecord, Series } from './schema.js';
 import { DEFAULTS } from '../config.js';
 import { phasesOf } from './phases.js';
 import { boundForConfig, boundGaps } from './bound-gap.js';
@@ -36,7 +36,12 @@ export function averageRuns(runs: RunRecord[]): Series {
   };
 }
 
-export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRecord[]): InfoplaneResult {
+/** The name of dense layer l of L: hidden layers L1.., the softmax layer `output`. */
+export function layerName(l: number, L: number): string {
+  return l === L - 1 ? 'output' : `L${l + 1}`;
+}
+
+export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRecord[]): TrainingResult {
   const nTrain = trainCount(data.nRows, config.trainFraction);
   const widths = [...config.layers, data.nClasses];
   return {
@@ -48,7 +53,7 @@ export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRe
       ...duplicateInfo(data),
     },
     layers: widths.map((width, l) => ({
-      name: l === widths.length - 1 ? 'output' : `L${l + 1}`, width,
+      name: layerName(l, widths.length), width,
       activation: l === widths.length - 1 ? 'softmax' : config.activation,
     })),
     ...withPhasesAndBound(config, data, averageRuns(runs)),

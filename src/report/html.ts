@@ -96,7 +96,7 @@ function phasesSection(result: InfoplaneResult): string {
   const head = '<tr><th>layer</th><th>SNR &lt; 1 from epoch</th>' + ests.map((e) =>
     `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th><th>onset \u2212 SNR epoch</th>`).join('') + '</tr>';
   const rows = (result.layers ?? []).map((layer, l) => {
-    const snr = ph.snrTransition[l] ?? null;
+    const snr = ph.snrTransition?.[l] ?? null;
     return `<tr><td>${escapeHtml(layer.name)}</td><td>${fmtEpoch(snr)}</td>` + ests.map((e) => {
       const c = ph.compression[e][l];
       const diff = c && c.onset !== null && snr !== null ? String(c.onset - snr) : '\u2013';

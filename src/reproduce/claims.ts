@@ -1,6 +1,6 @@
 // The paper's claims (PAPER.md 1) checked against the studies' averaged results: what the paper
 // says, what was measured (numbers), and a verdict. No Node imports.
-import type { InfoplaneResult } from '../record/schema.js';
+import type { TrainingResult as InfoplaneResult } from '../record/schema.js';
 import type { CellResult } from '../sweep/store.js';
 import { epochsToTrainError, finalValue } from '../sweep/summary.js';
 import { phasesOf } from '../record/phases.js';

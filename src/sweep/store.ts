@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, GridAxis, SweepSpec } from './grid.js';
 import type { ExperimentConfig } from '../config.js';
-import type { InfoplaneResult, RunRecord } from '../record/schema.js';
+import type { TrainingResult, RunRecord } from '../record/schema.js';
 import { inside, lockFolder, prepareOutDir, writeFileAtomic, writeFileExclusive } from '../node/atomic.js';
 import { LIMITS, UsageError } from '../cli/options.js';
 import { CELL_ID, runFileProblem } from './validate.js';
@@ -113,6 +113,6 @@ export function readRuns(dir: string, manifest: SweepManifest, log2N: (config: E
 }
 
 /** The per-cell results of a merged sweep, as written next to the runs. */
-export interface CellResult { id: string; label: string; values: Record<string, string>; result: InfoplaneResult }
+export interface CellResult { id: string; label: string; values: Record<string, string>; result: TrainingResult }
 
 export function cellResultPath(dir: string, cell: string): string { return inside(dir, join(dir, 'cells', cell, 'infoplane.json')); }

@@ -1,5 +1,5 @@
 // Numbers a sweep is compared by, computed from each cell's averaged series. No Node imports.
-import type { InfoplaneResult } from '../record/schema.js';
+import type { TrainingResult as InfoplaneResult } from '../record/schema.js';
 
 /** First logged epoch whose mean training error (1 - train accuracy) is <= target, or null. */
 export function epochsToTrainError(r: InfoplaneResult, target: number): number | null {

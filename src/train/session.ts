@@ -11,6 +11,9 @@ import { loggedEpochs } from './schedule.js';
 import { splitOrder, trainCount } from './split.js';
 import { GroupConditionalEntropy } from '../data/duplicates.js';
 
+/** Called at logged epoch k (= epochs[k]) with every layer's activations, f32 [width][stride] in wasm memory. */
+export type LoggedHook = (k: number, epoch: number, layers: LayerActivations) => void;
+
 export class TrainingSession {
   /** The network's series; entries of logged epochs not reached yet are NaN. */
   readonly record: RunRecord;
@@ -25,8 +28,11 @@ export class TrainingSession {
   private epochsDone = 0;
   private pointsDone = 0;
 
-  /** Builds the network on `engine` (resetting its arena: one session per engine at a time). */
-  constructor(readonly engine: Engine, readonly config: ExperimentConfig, readonly data: Dataset, readonly repeat = 0) {
+  /** Builds the network on `engine` (resetting its arena: one session per engine at a time).
+   *  `onLogged` sees every layer's activations of all rows at each logged epoch, after they are
+   *  measured (`run --dump-activations` writes them out). */
+  constructor(readonly engine: Engine, readonly config: ExperimentConfig, readonly data: Dataset, readonly repeat = 0,
+    private readonly onLogged?: LoggedHook) {
     engine.reset();
     const seed = (config.seed + repeat) >>> 0;
     const net = new Network(engine, {
@@ -100,6 +106,7 @@ export class TrainingSession {
             series.ity[l][k] = p.ity;
           });
         }
+        this.onLogged?.(k, epoch, layers);
       }
       const nb = net.trainEpoch(nTrain, config.optimizer, config.lr, config.momentum, config.shuffleBatches, logged);
       if (logged) {

@@ -12,47 +12,61 @@ import { shouldStream, streamedBinnedMi } from '../../data/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
 import { miFits, WASM_BUDGET } from '../../node/datasets.js';
 
-async function miCommand(flags: { activations: string; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
+async function miCommand(flags: { activations: string[]; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string; chunkRows?: string }): Promise<void> {
   if (flags.estimator !== undefined && !ESTIMATORS[flags.estimator]) throw new UsageError(`--estimator: "${flags.estimator}" is not one of ${Object.keys(ESTIMATORS).join(', ')}`);
   const c = configFromFlags({ bins: flags.bins, binWidth: flags.binWidth, binRange: flags.binRange, estimators: flags.estimator,
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples });
   // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
   const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
+  let labels: Int32Array | undefined; // read after the first matrix, so a missing matrix file is named first
+  let engine: Engine | undefined;
+  // every file is measured before anything is printed: a bad file leaves no partial output
+  const lines: string[] = [];
   const streamable = c.estimators[0] === 'bin' && c.binRangeMode === 'fixed';
-  const stream = (labels: Int32Array) => {
-    const s = streamedBinnedMi(flags.activations, labels, flags.labels, c.binning as Binning, chunkRows);
-    process.stdout.write(JSON.stringify({ ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
-      settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }) + '\n');
+  const stream = (file: string, y: Int32Array) => {
+    const s = streamedBinnedMi(file, y, flags.labels, c.binning as Binning, chunkRows);
+    lines.push(JSON.stringify({ file, ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
+      settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }));
   };
-  if (chunkRows !== undefined || shouldStream(flags.activations)) {
-    if (!streamable) {
-      throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${flags.activations} is streamed)`);
+  for (const file of flags.activations) {
+    if (chunkRows !== undefined || shouldStream(file)) {
+      if (!streamable) {
+        throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${file} is streamed)`);
+      }
+      labels ??= readLabels(flags.labels);
+      stream(file, labels);
+      continue;
     }
-    stream(readLabels(flags.labels));
-    return;
+    // --- end streaming
+    const m = readMatrix(file);
+    labels ??= readLabels(flags.labels);
+    if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${file} has ${m.rows} rows`);
+    // tall or wide matrices whose wasm buffers (the matrix, the estimator's tables) would not fit:
+    // streamed where the estimator allows it, else refused before any work
+    if (!miFits(m.rows, m.cols, labels.reduce((a, b) => Math.max(a, b), 0) + 1, c.estimators[0], c.kdeSamples)) {
+      if (!streamable) {
+        throw new InputError(file, '', `${m.rows} rows x ${m.cols} columns need more than the ${(WASM_BUDGET.total / 2 ** 30).toFixed(2)} GiB of wasm memory ` +
+          `for --estimator ${c.estimators[0]}; use --estimator bin with a fixed range (streamed), or fewer rows`);
+      }
+      stream(file, labels);
+      continue;
+    }
+    engine ??= await Engine.create(loadWasmModule());
+    const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
+      binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });
+    lines.push(JSON.stringify({ file, ...r }));
   }
-  // --- end streaming
-  const m = readMatrix(flags.activations);
-  const labels = readLabels(flags.labels);
-  if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${flags.activations} has ${m.rows} rows`);
-  // tall or wide matrices whose wasm buffers (the matrix, the estimator's tables) would not fit:
-  // streamed where the estimator allows it, else refused before any work
-  if (!miFits(m.rows, m.cols, labels.reduce((a, b) => Math.max(a, b), 0) + 1, c.estimators[0], c.kdeSamples)) {
-    if (streamable) { stream(labels); return; }
-    throw new InputError(flags.activations, '', `${m.rows} rows x ${m.cols} columns need more than the ${(WASM_BUDGET.total / 2 ** 30).toFixed(2)} GiB of wasm memory ` +
-      `for --estimator ${c.estimators[0]}; use --estimator bin with a fixed range (streamed), or fewer rows`);
-  }
-  const engine = await Engine.create(loadWasmModule());
-  const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
-    binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });
-  process.stdout.write(JSON.stringify(r) + '\n');
+  process.stdout.write(lines.join('\n') + '\n');
 }
+
+/** Every --activations given, in order (commander keeps only the last of a repeated plain option). */
+const collect = (v: string, all: string[]) => [...all, v];
 
 export function register(program: Command): void {
   program.command('mi')
-    .description('I(X;T) and I(T;Y) of one activation matrix (rows = samples), printed as JSON')
-    .requiredOption('--activations <file>', 'CSV, JSON array of rows, or .npy')
+    .description('I(X;T) and I(T;Y) of activation matrices (rows = samples), one JSON line per file')
+    .requiredOption('--activations <file>', 'CSV, JSON array of rows, or .npy; repeat the flag for several files (one line each, in order)', collect, [] as string[])
     .requiredOption('--labels <file>', 'one label per row: CSV column, JSON array or .npy')
     .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')
     .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')

@@ -10,14 +10,17 @@ import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
 import { writeReport } from '../common.js';
+import { dumpDirOf } from '../../node/dump-writer.js';
 
-export async function runCommand(flags: RunFlags & { out: string; threads?: string }): Promise<void> {
+export async function runCommand(flags: RunFlags & { out: string; threads?: string; dumpActivations?: string }): Promise<void> {
   const config = configFromFlags(flags);
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
   const data = resolveDataset(config.dataset, { labelColumn: config.labelColumn });
   checkRunFits(config, data);
   checkBoundLabels(config, data);
   prepareOutDir(flags.out);
+  const dump = flags.dumpActivations;
+  if (dump !== undefined) for (let r = 0; r < config.repeats; r++) prepareOutDir(dumpDirOf(dump, r, config.repeats));
   const total = config.repeats * config.epochs;
   const bar = new cliProgress.SingleBar({
     stream: process.stderr, hideCursor: true, etaBuffer: 50,
@@ -35,7 +38,7 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
       done[p.repeat] = p.epochsDone;
       const sum = done.reduce((a, b) => a + b, 0);
       bar.update(sum, { rate: (sum / ((performance.now() - t0) / 1000)).toFixed(0) });
-    }, controller.signal);
+    }, controller.signal, dump !== undefined ? (r) => dumpDirOf(dump, r, config.repeats) : undefined);
   } catch (err) {
     if (err instanceof Interrupted) throw new Interrupted('interrupted; nothing written for this run');
     throw err;
@@ -104,5 +107,6 @@ export function register(program: Command): void {
     .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html'))
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .requiredOption('--out <dir>', 'output folder')
+    .option('--dump-activations <dir>', 'also write every logged epoch\'s layer activations, labels, inputs and metrics there (the dump layout `infoplane plane --dump` reads; one folder rNNNN per network with --repeats > 1)')
     .action(runCommand);
 }
