@@ -24,7 +24,7 @@ function reportCommand(dir: string): void {
 /** The parts of a result the report reads, checked so a truncated or hand-made file is one line. */
 function resultProblem(r: InfoplaneResult): string | null {
   const obj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!obj(r.config) || typeof r.config.name !== 'string' || !Array.isArray(r.config.layers)) return '"config" is missing or incomplete';
+  if (!obj(r.config) || typeof r.config.name !== 'string') return '"config" is missing or incomplete';
   if (!obj(r.dataset) || !['nRows', 'nInputs', 'nClasses', 'hY', 'log2N'].every((k) => typeof (r.dataset as unknown as Record<string, unknown>)[k] === 'number')) return '"dataset" is missing or incomplete';
   if (!Array.isArray(r.layers) || r.layers.length === 0 || !r.layers.every((l) => obj(l) && typeof l.name === 'string')) return '"layers" is missing or empty';
   if (!Array.isArray(r.epochs)) return '"epochs" is missing';
