@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { runNetwork } from '../dist/train/run-network.js';
-import { DEFAULTS } from '../dist/config.js';
+import { DEFAULTS } from '../dist/config/config.js';
 import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
 import { tfjsPeer, torchPeer, torchMnistPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';

@@ -16,8 +16,10 @@ export { Network } from './model/network.js';
 export type { NetworkShape } from './model/network.js';
 
 // Experiments
-export { DEFAULTS, PRESETS } from './config.js';
-export type { ExperimentConfig, Activation, OptimizerName, InitName, SplitName, MiSchedule, Binning } from './config.js';
+export { DEFAULTS, PRESETS, ACTIVATIONS, OPTIMIZERS, INITS, SPLITS, ESTIMATOR_NAMES, BIN_RANGE_MODES, trainCount } from './config/config.js';
+export type { ExperimentConfig, Activation, OptimizerName, InitName, SplitName, EstimatorName, MiSchedule, Binning, BinRangeMode } from './config/config.js';
+export { configFromFlags, UsageError } from './config/flags.js';
+export type { RunFlags } from './config/flags.js';
 export { ib12 } from './data/ib12.js';
 export { labelEntropy } from './data/dataset.js';
 export type { Dataset } from './data/dataset.js';
@@ -31,9 +33,9 @@ export { TrainingSession } from './train/session.js';
 export { runNetwork } from './train/run-network.js';
 export type { RunProgress } from './train/run-network.js';
 export { loggedEpochs } from './train/schedule.js';
-export { splitOrder, trainCount } from './train/split.js';
-export { ESTIMATORS } from './estimators/index.js';
-export type { Estimator, EstimatorFactory, LayerActivations, PlanePoint } from './estimators/index.js';
+export { splitOrder } from './train/split.js';
+export { ESTIMATORS, ESTIMATOR_DEFS, createEstimators } from './estimators/index.js';
+export type { Estimator, EstimatorContext, EstimatorDef, EstimatorFactory, LayerActivations, Plane, PlaneEstimator, PlanePoint } from './estimators/index.js';
 export { miOfMatrix } from './api.js';
 export type { MiOfMatrixResult } from './api.js';
 

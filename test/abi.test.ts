@@ -7,7 +7,7 @@ import { Engine } from '../src/engine/engine.js';
 import { runNetwork } from '../src/train/run-network.js';
 import { loggedEpochs } from '../src/train/schedule.js';
 import { ib12 } from '../src/data/ib12.js';
-import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
+import { DEFAULTS, type ExperimentConfig } from '../src/config/config.js';
 
 // Field ids as docs/ABI.md lists them.
 const NF_ROWS_PAD = 3, NF_X = 12, NF_Y = 13, NF_IDX = 14, LF_OUT = 1;

@@ -8,7 +8,7 @@ import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
 import { kdeNoiseVariance, kdeRowCount } from '../src/estimators/kde.js';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import { miOfMatrix } from '../src/api.js';
 
 interface KdeKernels {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import type { InfoplaneResult, Timing } from '../src/record/schema.js';
 import { CLIENT_JS } from '../src/report/client.js';
 import { decodeResultJson, escapeHtml, renderReport } from '../src/report/html.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { evaluateClaims } from '../src/reproduce/claims.js';
 import type { InfoplaneResult } from '../src/record/schema.js';
-import type { CellResult } from '../src/sweep/store.js';
+import type { CellResult } from '../src/record/sweep.js';
 import type { StudyName } from '../src/reproduce/studies.js';
 
 const EPOCHS = [0, 10, 100, 1000, 5000, 9999];

@@ -6,7 +6,7 @@ import {
   type ExperimentConfig, type RunRecord,
 } from '../src/index.js';
 import { PLANE_HELPERS_JS } from '../src/report/client.js';
-import { configFromFlags } from '../src/cli/options.js';
+import { configFromFlags } from '../src/config/flags.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const UPlot = (globalThis as unknown as { uPlot: typeof uPlot }).uPlot;

@@ -1,7 +1,7 @@
 // The `infoplane` command: a thin shell over the library, one file per command in commands/.
 // Bad input: one line on stderr, exit 2.
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './options.js';
+import { UsageError } from '../config/flags.js';
 import { InputError } from '../data/errors.js';
 import { Interrupted } from '../node/pool.js';
 import * as run from './commands/run.js';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { InputError } from './errors.js';
 import { fillPattern, parseDumpManifest, type DumpManifest } from './dump.js';
 import { containerOf, splitContainerSpec, where, type MatrixLoc, type MatrixReader } from './activation-source.js';
-import type { PlaneOrigin } from '../record/schema.js';
+import type { PlaneOrigin } from './dump.js';
 
 export interface Catalog {
   layers: string[];

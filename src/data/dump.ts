@@ -85,3 +85,18 @@ export function parseDumpManifest(text: string, file: string): DumpManifest {
   }
   return out;
 }
+
+/** Where a plane's activations came from (`infoplane plane`, infoplaneOfActivations). */
+export interface PlaneOrigin {
+  /** How they were read: `dump` (a dump.json folder), `pattern` (an --activations spec), `arrays` (the library). */
+  kind: 'dump' | 'pattern' | 'arrays';
+  /** The dump folder or the spec. */
+  path?: string;
+  /** The dump's own `source` text (who wrote it). */
+  writer?: string;
+  labels?: string;
+  inputs?: string;
+  metrics?: string;
+  /** A quantized dump's bits and per-layer ranges (dump.json `quantized`). */
+  quantized?: { bits: number; layers: Record<string, [number, number]> };
+}

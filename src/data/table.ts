@@ -86,3 +86,27 @@ export function datasetClasses(y: Int32Array, file: string, where: string): numb
   if (max !== k - 1) for (let i = 0; i < y.length; i++) y[i] = rank[y[i]];
   return k;
 }
+
+/**
+ * A dataset as CSV text: header x0,...,x{n-1},y and one line per row, in ~1 MB pieces so large
+ * datasets never become one giant string. Float32 values print as the shortest float64 text of
+ * that value (integers as integers), which reads back to the same float32.
+ */
+export function* datasetCsvPieces(ds: Dataset): Generator<string> {
+  const header = Array.from({ length: ds.nInputs }, (_, j) => `x${j}`);
+  let chunk = header.join(',') + ',y\n';
+  const fields: string[] = new Array(ds.nInputs + 1);
+  for (let i = 0; i < ds.nRows; i++) {
+    for (let j = 0; j < ds.nInputs; j++) {
+      const v = ds.X[i * ds.nInputs + j];
+      fields[j] = Object.is(v, -0) ? '-0' : String(v); // String(-0) is "0"
+    }
+    fields[ds.nInputs] = String(ds.y[i]);
+    chunk += fields.join(',') + '\n';
+    if (chunk.length > 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}

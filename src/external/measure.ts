@@ -5,10 +5,10 @@
 // settings, so any split of the matrices over engines gives the same numbers; the one exception,
 // the `running-max` bin range, depends on the layer's earlier epochs and gets one estimator per
 // layer that must see the layer's epochs in order. Pure: no Node imports (library and workers).
-import { DEFAULTS, type BinRangeMode, type Binning, type ExperimentConfig } from '../config.js';
+import { DEFAULTS, type BinRangeMode, type Binning, type ExperimentConfig } from '../config/config.js';
 import type { Engine } from '../engine/engine.js';
-import { ESTIMATORS, type Estimator, type LayerActivations } from '../estimators/index.js';
-import { GroupConditionalEntropy } from '../data/duplicates.js';
+import { createEstimators, type Estimator, type EstimatorContext, type LayerActivations } from '../estimators/index.js';
+import { bin } from '../estimators/bin.js';
 import type { DuplicateGroups } from '../data/dataset.js';
 
 /** The estimator settings of a plane: one value for the whole run. */
@@ -57,12 +57,15 @@ export type MatrixFill = (dst: Float32Array, stride: number) => void;
 export class PlaneMeasurer {
   readonly stride: number;
   private readonly config: ExperimentConfig;
-  /** Per estimator; undefined for a running-max `bin` (see perLayer). */
-  private readonly shared: (Estimator | undefined)[];
+  /** The estimators of every plane but a running-max `bin` (see perLayer); `fill` indexes `planes`. */
+  private readonly shared: { est: Estimator; fill: number[] }[];
+  /** Their planes, as indices into config.estimators. */
+  private readonly planes: number[];
   /** running-max bin: one estimator per layer (it keeps the layer's range over the epochs so far). */
   private readonly perLayer = new Map<number, Estimator>();
-  private readonly binIndex: number;
-  private readonly hTgivenX?: GroupConditionalEntropy;
+  /** Index of a running-max `bin` in config.estimators, else -1. */
+  private readonly binPerLayer: number;
+  private readonly ctx: EstimatorContext;
   private readonly act: number;
   private readonly y: number;
   private readonly maxWidth: number;
@@ -78,28 +81,28 @@ export class PlaneMeasurer {
     this.act = engine.alloc(4 * this.maxWidth * this.stride);
     this.y = engine.alloc(4 * this.stride);
     engine.i32(this.y, n).set(setup.labels);
-    this.binIndex = s.estimators.indexOf('bin');
-    this.shared = s.estimators.map((name, i) => (i === this.binIndex && s.binRangeMode === 'running-max' ? undefined : this.make(name)));
-    if (setup.duplicates && setup.duplicates.duplicateRows > 0 && this.binIndex >= 0) {
-      this.hTgivenX = new GroupConditionalEntropy(engine, setup.duplicates, this.maxWidth, s.binning);
+    // the bin estimator subtracts H(T|X) of duplicate input rows itself
+    this.ctx = { maxRows: n, maxWidth: this.maxWidth, nClasses: setup.nClasses, seed: this.config.seed, duplicates: setup.duplicates };
+    this.binPerLayer = s.binRangeMode === 'running-max' ? s.estimators.indexOf('bin') : -1;
+    this.planes = s.estimators.map((_, i) => i).filter((i) => i !== this.binPerLayer);
+    try {
+      this.shared = createEstimators(this.planes.map((i) => s.estimators[i]), this.config, engine, this.ctx);
+    } catch (e) {
+      throw new RangeError((e as Error).message);
     }
-  }
-
-  private make(name: string): Estimator {
-    const factory = ESTIMATORS[name];
-    if (!factory) throw new RangeError(`unknown estimator "${name}"`);
-    const { rows, nClasses } = this.setup;
-    return factory(this.config, this.engine, { maxRows: rows, maxWidth: this.maxWidth, nClasses, seed: this.config.seed });
   }
 
   /** Estimator settings as stated on the planes (the same for every layer and epoch). */
   settingsText(): string[] {
-    return this.config.estimators.map((_, i) => (this.shared[i] ?? this.layerBin(0)).settings);
+    const text: string[] = [];
+    for (const { est, fill } of this.shared) fill.forEach((p, i) => { if (p >= 0) text[this.planes[p]] = est.planes[i].settings; });
+    if (this.binPerLayer >= 0) text[this.binPerLayer] = this.layerBin(0).planes[0].settings;
+    return text;
   }
 
   private layerBin(l: number): Estimator {
     let est = this.perLayer.get(l);
-    if (!est) this.perLayer.set(l, (est = this.make('bin')));
+    if (!est) this.perLayer.set(l, (est = bin.create(this.config, this.engine, this.ctx)));
     return est;
   }
 
@@ -112,22 +115,22 @@ export class PlaneMeasurer {
     dst.fill(0);
     fill(dst, stride);
     const b = this.config.binning;
-    const edges = this.binIndex >= 0 && b.kind === 'edges' && this.config.binRangeMode === 'fixed';
+    const edges = this.config.estimators.includes('bin') && b.kind === 'edges' && this.config.binRangeMode === 'fixed';
     const tally = tallyRange(engine.f32(this.act, width * stride), width, n, stride, edges ? b.lo : -Infinity, edges ? b.hi : Infinity);
     if (tally.nonFinite > 0) {
       throw new RangeError(`layer ${setup.layers[l]} at epoch ${setup.epochs[k]}: ${tally.nonFinite} of ${tally.n} values are not finite numbers (a diverged run?)`);
     }
-    // one input object for all estimators, so kde-lower reuses kde-upper's pass (estimators/kde.ts)
     const input: LayerActivations = { engine, act: [this.act], width: [width], activation: [setup.activations[l]],
       n, stride, labels: this.y, nClasses: setup.nClasses };
     const ixt: number[] = [], ity: number[] = [];
-    this.config.estimators.forEach((name, i) => {
-      const est = this.shared[i] ?? this.layerBin(l);
-      const [p] = est.measure(input);
-      // duplicate inputs: I(X;T) = H(T) - H(T|X), as the training session does for `bin`
-      ixt.push(i === this.binIndex && this.hTgivenX ? p.ixt - this.hTgivenX.measure(this.act, width, n, stride) : p.ixt);
-      ity.push(p.ity);
-    });
+    for (const { est, fill } of this.shared) {
+      est.measure(input).forEach(([p], i) => { if (fill[i] >= 0) { ixt[this.planes[fill[i]]] = p.ixt; ity[this.planes[fill[i]]] = p.ity; } });
+    }
+    if (this.binPerLayer >= 0) {
+      const [[p]] = this.layerBin(l).measure(input);
+      ixt[this.binPerLayer] = p.ixt;
+      ity[this.binPerLayer] = p.ity;
+    }
     return { l, k, ixt, ity, ...(edges ? { tally } : {}) };
   }
 }

@@ -8,7 +8,7 @@ import { labelEntropy } from '../data/dataset.js';
 import { duplicatesNote, findDuplicates } from '../data/duplicates.js';
 import { compressionOf } from '../record/phases.js';
 import type { ExternalResult, MetricKey, PlaneConfig, PlaneOrigin } from '../record/schema.js';
-import { DEFAULTS } from '../config.js';
+import { DEFAULTS } from '../config/config.js';
 import { kdeNoiseVariance, kdeRowCount } from '../estimators/kde.js';
 import { ESTIMATORS } from '../estimators/index.js';
 import { fillFromRowMajor, PLANE_DEFAULTS, PlaneMeasurer, type MatrixResult, type MeasureSetup, type PlaneSettings, type RangeTally } from './measure.js';

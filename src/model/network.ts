@@ -1,6 +1,6 @@
 // A network living in the wasm arena: the host only names fields; net_create lays out the memory.
 import { Engine, ACTIVATION_CODE, OPTIMIZER_CODE } from '../engine/engine.js';
-import type { Activation, OptimizerName } from '../config.js';
+import type { Activation, OptimizerName } from '../config/config.js';
 
 // Field ids of the wasm network header (assembly/net.ts).
 const NF = { LAYERS: 0, ROWS: 2, ROWS_PAD: 3, CLASSES: 4, PARAMS: 5, PARAM: 6, X: 12, Y: 13, IDX: 14, INPUTS: 22 };

@@ -4,11 +4,13 @@ import type { Dataset } from '../data/dataset.js';
 import { ib12 } from '../data/ib12.js';
 import { mnist } from '../data/mnist.js';
 import { loadDatasetFile } from '../data/files.js';
+import { datasetCsvPieces } from '../data/table.js';
+import { writeFileAtomic } from './atomic.js';
 import { InputError } from '../data/errors.js';
 import { withDuplicates } from '../data/duplicates.js';
-import type { ExperimentConfig } from '../config.js';
+import { DEFAULTS, type ExperimentConfig } from '../config/config.js';
 import { trainCount } from '../train/split.js';
-import { DEFAULT_KDE_SAMPLES, kdeRowCount } from '../estimators/kde.js';
+import { kdeRowCount } from '../estimators/kde.js';
 
 // null prototype: a name such as "constructor" is not a dataset
 export const BUILTIN_DATASETS: Record<string, (() => Dataset) | undefined> = Object.assign(Object.create(null), { ib12, mnist });
@@ -54,7 +56,8 @@ export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInpu
   const net = 24 * P + X + XR + 12 * np + 4 * pad4(data.nInputs) * bp + 8 * maxW * bp + acts;
   largest = Math.max(largest, XR, 8 * P);
   let total = net + 4 * data.nRows;
-  for (const name of estimators.estimators) {
+  // kde-upper and kde-lower are two planes of one estimator with one set of buffers
+  for (const name of new Set(estimators.estimators.map((e) => (e.startsWith('kde-') ? 'kde' : e)))) {
     const e = estimatorBytes(name, estimators.kdeSamples, data.nRows, maxW, data.nClasses);
     total += e.total;
     largest = Math.max(largest, e.largest);
@@ -75,8 +78,8 @@ export function estimatorBytes(name: string, kdeSamples: number | undefined, max
     const sort = 13 * maxRows * maxWidth + 4096;
     return { total: mi.total + sort, largest: Math.max(mi.largest, sort) };
   }
-  if (name === 'kde-upper' || name === 'kde-lower') {
-    const m = kdeRowCount(kdeSamples ?? DEFAULT_KDE_SAMPLES, maxRows), maxPad = pad4(m) + 4 * nClasses;
+  if (name === 'kde' || name === 'kde-upper' || name === 'kde-lower') {
+    const m = kdeRowCount(kdeSamples ?? DEFAULTS.kdeSamples, maxRows), maxPad = pad4(m) + 4 * nClasses;
     const data = 4 * maxPad * maxWidth;
     return { total: data + 64 * maxWidth + 56 * maxPad + 12 * nClasses + 4 * maxRows, largest: data };
   }
@@ -108,4 +111,9 @@ export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
     throw new InputError(where, '', `${data.nRows} rows x ${data.nInputs} inputs with --layers ${config.layers.join(',')} need about ` +
       `${gib(need.total)} GiB of wasm memory; the limit is ${gib(WASM_BUDGET.total)} GiB (estimators ${config.estimators.join(', ')} included): use fewer rows, narrower layers or fewer estimators`);
   }
+}
+
+/** A dataset as CSV (data/table.ts datasetCsvPieces), written atomically. */
+export function writeDatasetCsv(ds: Dataset, file: string): void {
+  writeFileAtomic(file, datasetCsvPieces(ds));
 }

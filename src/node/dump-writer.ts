@@ -4,7 +4,7 @@
 // without it is an unfinished dump.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import { DUMP_ACTIVATIONS, DUMP_FORMAT, fillPattern, METRIC_COLUMNS, type DumpManifest } from '../data/dump.js';
 import { encodeNpy } from '../data/npy-write.js';

@@ -1,7 +1,7 @@
 // Networks on worker_threads. Each network depends only on (config, dataset, repeat) and results are
 // placed by job index, so the output is the same for any thread count.
 import { Worker } from 'node:worker_threads';
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { RunRecord } from '../record/schema.js';
 import { Engine } from '../engine/engine.js';

@@ -1,11 +1,11 @@
 // From per-network records to the averaged plot data of infoplane.json.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelEntropy } from '../data/dataset.js';
-import { trainCount } from '../train/split.js';
+import { trainCount } from '../config/config.js';
 import { duplicatesNote, findDuplicates } from '../data/duplicates.js';
 import type { TrainingResult, RunRecord, Series } from './schema.js';
-import { DEFAULTS } from '../config.js';
+import { DEFAULTS } from '../config/config.js';
 import { phasesOf } from './phases.js';
 import { boundForConfig, boundGaps } from './bound-gap.js';
 

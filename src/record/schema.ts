@@ -1,7 +1,9 @@
 // The shape of DIR/infoplane.json: the plot data of one `infoplane run`.
-import type { BinRangeMode, Binning, ExperimentConfig } from '../config.js';
+import type { BinRangeMode, Binning, ExperimentConfig } from '../config/config.js';
 import type { IBPoint } from '../bound/ib.js';
 import type { LabelModel } from '../bound/labels.js';
+import type { PlaneOrigin } from '../data/dump.js';
+export type { PlaneOrigin } from '../data/dump.js';
 
 export interface LayerInfo { name: string; width: number; activation: string }
 
@@ -93,20 +95,6 @@ export interface PlaneConfig {
   compressionThreshold: number;
 }
 
-/** Where a plane's activations came from (`infoplane plane`, infoplaneOfActivations). */
-export interface PlaneOrigin {
-  /** How they were read: `dump` (a dump.json folder), `pattern` (an --activations spec), `arrays` (the library). */
-  kind: 'dump' | 'pattern' | 'arrays';
-  /** The dump folder or the spec. */
-  path?: string;
-  /** The dump's own `source` text (who wrote it). */
-  writer?: string;
-  labels?: string;
-  inputs?: string;
-  metrics?: string;
-  /** A quantized dump's bits and per-layer ranges (dump.json `quantized`). */
-  quantized?: { bits: number; layers: Record<string, [number, number]> };
-}
 
 /** The information plane of a run trained elsewhere. Only what the input holds is present: the
  *  loss/accuracy series of the metrics columns given, no gradient series, no per-network runs. */

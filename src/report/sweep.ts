@@ -2,8 +2,8 @@
 // repeats, linking to the cell's full report) and comparison panels per grid axis: training-set
 // size (the paper's 5/45/85% figure), depth (epochs to a stated training error: the paper's claim 4)
 // and activation (tanh vs ReLU, Saxe et al.). No Node imports.
-import type { SweepManifest, CellResult } from '../sweep/store.js';
-import { epochsToTrainError } from '../sweep/summary.js';
+import type { SweepManifest, CellResult } from '../record/sweep.js';
+import { epochsToTrainError } from '../record/sweep.js';
 import { escapeHtml, escapeScript, escapeStyle, scriptSafeJson, type UplotAssets } from './html.js';
 import { PLANE_HELPERS_JS } from './client.js';
 

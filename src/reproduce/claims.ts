@@ -1,11 +1,11 @@
 // The paper's claims (PAPER.md 1) checked against the studies' averaged results: what the paper
 // says, what was measured (numbers), and a verdict. No Node imports.
 import type { TrainingResult as InfoplaneResult } from '../record/schema.js';
-import type { CellResult } from '../sweep/store.js';
-import { epochsToTrainError, finalValue } from '../sweep/summary.js';
+import type { CellResult } from '../record/sweep.js';
+import { epochsToTrainError, finalValue } from '../record/sweep.js';
 import { phasesOf } from '../record/phases.js';
 import type { StudyName } from './studies.js';
-import { DEFAULTS } from '../config.js';
+import { DEFAULTS } from '../config/config.js';
 import { DEPTH_TARGET_ERROR } from '../report/sweep.js';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'depends on estimator';

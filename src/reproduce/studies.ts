@@ -1,6 +1,6 @@
 // The paper's studies as sweeps (PAPER.md 1, 3, 4). `full` uses the paper's 50 networks and 10,000
 // epochs; `quick` is a reduced version that finishes within minutes on 2 cores.
-import type { RunFlags } from '../cli/options.js';
+import type { RunFlags } from '../config/flags.js';
 import type { SweepSpec } from '../sweep/grid.js';
 import { ESTIMATORS } from '../estimators/index.js';
 

@@ -1,7 +1,7 @@
 // Train one network and measure it at the logged epochs. Pure: no Node imports, so a browser
 // worker runs the same code. Its output depends only on the config, the dataset and the seed.
 // The epoch loop itself lives in TrainingSession (session.ts); this runs it to the end.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { RunRecord } from '../record/schema.js';
 import type { Engine } from '../engine/engine.js';

@@ -1,14 +1,14 @@
 // infoplane mi: I(X;T) and I(T;Y) of one activation matrix.
 import type { Command } from 'commander';
-import { configFromFlags, posInt, UsageError } from '../options.js';
+import { configFromFlags, posInt, UsageError } from '../../config/flags.js';
 import { ESTIMATORS } from '../../estimators/index.js';
 import { InputError } from '../../data/errors.js';
 import { readLabels, readMatrix } from '../../data/files.js';
 import { Engine } from '../../engine/engine.js';
 import { loadWasmModule } from '../../engine/wasm-node.js';
 import { miOfMatrix } from '../../api.js';
-import type { Binning } from '../../config.js';
-import { shouldStream, streamedBinnedMi } from '../../data/mi-stream.js';
+import type { Binning } from '../../config/config.js';
+import { shouldStream, streamedBinnedMi } from '../../estimators/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
 import { miFits, WASM_BUDGET } from '../../node/datasets.js';
 
@@ -17,7 +17,7 @@ async function miCommand(flags: { activations: string[]; labels: string; bins?: 
   if (flags.estimator !== undefined && !ESTIMATORS[flags.estimator]) throw new UsageError(`--estimator: "${flags.estimator}" is not one of ${Object.keys(ESTIMATORS).join(', ')}`);
   const c = configFromFlags({ bins: flags.bins, binWidth: flags.binWidth, binRange: flags.binRange, estimators: flags.estimator,
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples });
-  // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
+  // --- streaming (estimators/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
   const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
   let labels: Int32Array | undefined; // read after the first matrix, so a missing matrix file is named first
   let engine: Engine | undefined;

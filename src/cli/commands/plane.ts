@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as fs from 'node:fs';
 import cliProgress from 'cli-progress';
-import { configFromFlags, threadCount, UsageError } from '../options.js';
+import { configFromFlags, threadCount, UsageError } from '../../config/flags.js';
 import { InputError } from '../../data/errors.js';
 import { MatrixReader, where, type MatrixLoc } from '../../data/activation-source.js';
 import { arraySource, catalogFromDump, catalogFromSpec, type Catalog } from '../../data/activation-catalog.js';
@@ -18,7 +18,7 @@ import { Interrupted } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { addTally, assemblePlane, measureSetup, misfitWarnings, type MetricSeries, type RunShape } from '../../external/plane.js';
 import type { PlaneSettings, RangeTally } from '../../external/measure.js';
-import { writeReport } from '../common.js';
+import { writeReport } from '../../report/write-node.js';
 
 interface PlaneFlags {
   dump?: string; activations?: string; labels?: string; inputs?: string; metrics?: string; layers?: string; epochs?: string;

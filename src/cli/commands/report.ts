@@ -6,7 +6,7 @@ import { InputError } from '../../data/errors.js';
 import { readBytes } from '../../data/files.js';
 import type { InfoplaneResult, Timing } from '../../record/schema.js';
 import { decodeResultJson } from '../../report/html.js';
-import { writeReport } from '../common.js';
+import { writeReport } from '../../report/write-node.js';
 
 function reportCommand(dir: string): void {
   const file = join(dir, 'infoplane.json');
