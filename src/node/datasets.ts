@@ -11,6 +11,9 @@ import { withDuplicates } from '../data/duplicates.js';
 import { DEFAULTS, type ExperimentConfig } from '../config/config.js';
 import { trainCount } from '../train/split.js';
 import { kdeRowCount } from '../estimators/kde.js';
+import { Engine } from '../engine/engine.js';
+import { loadWasmModule } from '../engine/wasm-node.js';
+import { networkBytes, scratchBytes } from '../model/network.js';
 
 // null prototype: a name such as "constructor" is not a dataset
 export const BUILTIN_DATASETS: Record<string, (() => Dataset) | undefined> = Object.assign(Object.create(null), { ib12, mnist });
@@ -38,24 +41,19 @@ export function resolveDataset(nameOrPath: string, options: DatasetOptions = {})
   return withDuplicates(builtin ? builtin() : loadDatasetFile(nameOrPath, options.labelColumn));
 }
 
-/** Bytes the wasm arena needs for one network of `config` on `data`: net_create, the split, and
- *  the buffers of every configured estimator (assembly/net.ts, entropy.ts, sort.ts, kde.ts lay
- *  them out). Sizes are summed in float64: they may pass 2^31. */
+let sizer: Engine | undefined;
+/** An engine used only to ask the core how many bytes its buffers take (net_bytes, mi_bytes). */
+const core = () => (sizer ??= Engine.createSync(loadWasmModule()));
+
+/** Bytes the wasm arena needs for one network of `config` on `data`: net_create as the core counts
+ *  it, the split's row order, and the buffers of every configured estimator (estimatorBytes).
+ *  Sizes are summed in float64: they may pass 2^31. */
 export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInputs: number; nClasses: number }, batch: number,
   estimators: { estimators: string[]; kdeSamples?: number } = { estimators: ['bin'] }): { total: number; largest: number } {
-  const widths = [data.nInputs, ...layers, data.nClasses];
-  const np = pad4(data.nRows), bp = pad4(Math.min(batch, data.nRows));
-  let P = 0, maxW = data.nInputs, acts = 0, largest = 0;
-  for (let l = 0; l + 1 < widths.length; l++) {
-    P = pad4(P + widths[l] * widths[l + 1] + widths[l + 1]);
-    maxW = Math.max(maxW, widths[l + 1]);
-    acts += 4 * widths[l + 1] * (bp + np);
-    largest = Math.max(largest, 4 * widths[l + 1] * np);
-  }
-  const X = 4 * data.nInputs * np, XR = 4 * pad4(data.nInputs) * np; // [unit][row] for the eval, row-major for the gather
-  const net = 24 * P + X + XR + 12 * np + 4 * pad4(data.nInputs) * bp + 8 * maxW * bp + acts;
-  largest = Math.max(largest, XR, 8 * P);
-  let total = net + 4 * data.nRows;
+  const shape = { nInputs: data.nInputs, hidden: layers, nClasses: data.nClasses, activation: 'tanh' as const, batch: Math.min(batch, data.nRows), nRows: data.nRows };
+  const net = networkBytes(core(), shape);
+  const maxW = Math.max(data.nInputs, ...layers, data.nClasses);
+  let total = net.total + 4 * data.nRows, largest = net.largest;
   // kde-upper and kde-lower are two planes of one estimator with one set of buffers
   for (const name of new Set(estimators.estimators.map((e) => (e.startsWith('kde-') ? 'kde' : e)))) {
     const e = estimatorBytes(name, estimators.kdeSamples, data.nRows, maxW, data.nClasses);
@@ -69,10 +67,8 @@ const pad4 = (n: number) => Math.ceil(n / 4) * 4; // no bitwise ops: sizes may p
 
 /** Bytes of one estimator's wasm buffers for `maxRows` rows of layers up to `maxWidth` units. */
 export function estimatorBytes(name: string, kdeSamples: number | undefined, maxRows: number, maxWidth: number, nClasses: number): { total: number; largest: number } {
-  // mi_create: keys, the hash slots (16 B each, a power of two above 2 maxRows), per-class counts,
-  // representatives, used list, n log n table, per-unit scratch, edges and grid
-  const cap = 2 ** Math.ceil(Math.log2(2 * Math.max(maxRows, 8)));
-  const mi = { total: 8 * pad4(maxRows) + 16 * cap + (4 * nClasses + 16) * maxRows + 12 * maxWidth + 4 * 65536, largest: Math.max(16 * cap, 4 * nClasses * maxRows) };
+  // one mi_create per bin or adaptive estimator, as the core counts it (mi_bytes)
+  const mi = scratchBytes(core(), maxRows, maxWidth, nClasses);
   if (name === 'adaptive') {
     // plus the sort scratch of ebab_create over every value of the widest layer (at most 13 B each)
     const sort = 13 * maxRows * maxWidth + 4096;
@@ -85,6 +81,8 @@ export function estimatorBytes(name: string, kdeSamples: number | undefined, max
   }
   return mi; // bin, and any estimator without its own entry here: one mi context
 }
+// The KDE and sort sizes above follow assembly/kde.ts kde_create and assembly/sort.ts
+// sort_scratch_bytes (rounded up); the core reports only net_bytes and mi_bytes.
 
 /** `infoplane mi` in memory: the matrix [unit][row] and the estimator's buffers must fit. */
 export function miFits(rows: number, cols: number, nClasses: number, estimator: string, kdeSamples?: number): boolean {
