@@ -38,10 +38,9 @@ export type WorkerReply =
   | { kind: 'done'; i: number; record: RunRecord }
   | { kind: 'error'; i: number; message: string };
 
-/** Ctrl-C: the CLI prints the message and exits 130. */
-export class Interrupted extends Error {
-  constructor(message = 'interrupted') { super(message); }
-}
+import { Interrupted } from './interrupted.js';
+
+export { Interrupted };
 
 /** Runs every job; datasets are looked up by datasetKey(job.config). Returns records in job order. */
 export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threads: number, hooks: JobHooks = {},

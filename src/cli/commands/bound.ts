@@ -41,7 +41,6 @@ function boundCommand(f: BoundFlags): void {
 
 export function register(program: Command): void {
   program.command('bound')
-    .description('the information bottleneck bound of a dataset (iterative IB, reverse annealing over beta), as JSON points')
     .requiredOption('--dataset <name|file>', 'ib12, mnist, or a CSV/JSON/.npy/.mat file')
     .option('--label-column <name|index>', 'label column of a dataset file (default: last)')
     .option('--label-noise-gamma <g>', 'noisy labels p(y=1|x) = sigmoid(g (n + |S| - theta)) instead of the data\'s (12-bit data)')

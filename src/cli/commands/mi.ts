@@ -50,7 +50,6 @@ const collect = (v: string, all: string[]) => [...all, v];
 
 export function register(program: Command): void {
   program.command('mi')
-    .description('I(X;T) and I(T;Y) of activation matrices (rows = samples), one JSON line per file')
     .requiredOption('--activations <file>', 'CSV, JSON array of rows, or .npy; repeat the flag for several files (one line each, in order)', collect, [] as string[])
     .requiredOption('--labels <file>', 'one label per row: CSV column, JSON array or .npy')
     .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')

@@ -181,7 +181,6 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
 
 export function register(program: Command): void {
   program.command('plane')
-    .description('the information plane of a run trained elsewhere: activation dumps in, DIR/infoplane.json and DIR/report.html out')
     .option('--dump <dir>', 'a dump folder (dump.json, activations/e{epoch}_{layer}.npy, labels.npy, ...): `run --dump-activations` and python/ write them')
     .option('--activations <spec>', 'a pattern with {epoch} and {layer}: dumps/e{epoch}_l{layer}.npy (.npy/.csv), run.npz:layer{layer}_epoch{epoch}, run.h5:/epochs/{epoch}/{layer}; {layer} only: one [epochs][rows][units] array per layer')
     .option('--labels <src>', 'one class per row: .npy/.csv/.txt/.json, FILE.npz:key, FILE.h5:/path, or a key of the --activations container (one-hot rows accepted)')

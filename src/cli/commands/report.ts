@@ -21,7 +21,6 @@ function reportCommand(dir: string): void {
 
 export function register(program: Command): void {
   program.command('report')
-    .description('rebuild DIR/report.html from DIR/infoplane.json')
     .argument('<dir>', 'a folder written by `infoplane run`')
     .action(reportCommand);
 }

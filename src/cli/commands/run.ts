@@ -93,8 +93,7 @@ export function addRunOptions(command: Command): Command {
 }
 
 export function register(program: Command): void {
-  addRunOptions(program.command('run')
-    .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html'))
+  addRunOptions(program.command('run'))
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--dump-activations <dir>', 'also write every logged epoch\'s layer activations, labels, inputs and metrics there (the dump layout `infoplane plane --dump` reads; one folder rNNNN per network with --repeats > 1)')
