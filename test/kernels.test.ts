@@ -5,7 +5,7 @@ import {
   refSoftmaxCeBackward, refSoftmaxCeForward, refSgdStep, refMomentumStep, refAdamStep,
 } from '../src/reference/index.js';
 import { ABI_EXPORTS, loadWasm, type Wasm } from './helpers/wasm.js';
-import { TestData, expectClose, pad4 } from './helpers/data.js';
+import { TestData, expectClose, } from './helpers/data.js';
 
 let w: Wasm;
 beforeAll(async () => {

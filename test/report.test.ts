@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../src/config/config.js';
-import type { InfoplaneResult, Timing } from '../src/record/schema.js';
+import type { TrainingResult as InfoplaneResult, Timing } from '../src/record/schema.js';
 import { CLIENT_JS } from '../src/report/client.js';
 import { decodeResultJson, escapeHtml, renderReport } from '../src/report/html.js';
 import { loadUplotAssets } from '../src/report/assets-node.js';
@@ -21,7 +21,7 @@ function synth(widths: number[], nEpochs: number, opts: { name?: string; layerNa
     epochs, mi,
     trainLoss: curve((k) => 0.7 / (k + 1)), trainAcc: curve((k) => 0.5 + 0.5 * k / nEpochs),
     testLoss: curve((k) => 0.75 / (k + 1)), testAcc: curve((k) => 0.5 + 0.4 * k / nEpochs),
-    gradMean: grid((l, k) => 1e-2 / (k + 1 + l)), gradStd: grid((l, k) => 1e-3 * (l + 1)),
+    gradMean: grid((l, k) => 1e-2 / (k + 1 + l)), gradStd: grid((l) => 1e-3 * (l + 1)),
   };
   return {
     format: 'infoplane/1',
@@ -75,7 +75,7 @@ describe('renderReport', () => {
     result.gradStd[0][5] = Infinity;
     result.testLoss[7] = -Infinity;
     (result.trainAcc as (number | null)[])[2] = null;
-    const back = decodeResultJson(jsonBlock(renderReport(result, assets)));
+    const back = decodeResultJson(jsonBlock(renderReport(result, assets))) as InfoplaneResult;
     expect(back.mi.bin.ixt[1][3]).toBeNaN();
     expect(back.gradStd[0][5]).toBe(Infinity);
     expect(back.testLoss[7]).toBe(-Infinity);

@@ -102,7 +102,7 @@ export class MatrixReader {
       for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) dst[c * stride + r] = m.data[r * m.cols + c];
       return;
     }
-    if (kind === 'h5') return this.fillH5(loc, dst, stride);
+    if (kind === 'h5') { this.fillH5(loc, dst, stride); return; }
     const sink = new NpySink(where(loc), this.npyLength(loc), dst, stride, loc.slab ?? 0);
     this.stream(loc, sink);
     if (!sink.done) throw new InputError(where(loc), 'data', 'ended before all values were read');

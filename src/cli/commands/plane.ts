@@ -13,7 +13,7 @@ import { splitContainerSpec } from '../../data/activation-source.js';
 import { parseCsv, type Matrix } from '../../data/parse.js';
 import { labelsFromMatrix } from '../../data/table.js';
 import { METRIC_COLUMNS } from '../../data/dump.js';
-import { measureAll, planUnits, probeShapes, usesHdf5 } from '../../node/plane-run.js';
+import { measureAll, planUnits, probeShapes, } from '../../node/plane-run.js';
 import { Interrupted } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { addTally, assemblePlane, measureSetup, misfitWarnings, type MetricSeries, type RunShape } from '../../external/plane.js';
