@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
+import { spawnSync } from 'node:child_process';
 import { cli, ROOT } from './helpers/cli.js';
 import { createEngine, infoplaneOfActivations, encodeNpy, ib12 } from '../dist/index.js';
 import { NpySink } from '../dist/data/npy-stream.js';
@@ -210,6 +211,22 @@ describe('infoplaneOfActivations (the library call)', () => {
     const src = readFileSync(join(ROOT, 'dist/external/plane.js'), 'utf8') + readFileSync(join(ROOT, 'dist/external/measure.js'), 'utf8');
     expect(src).not.toMatch(/from ['"]node:/);
   }, 60_000);
+
+  it('the README example runs as written (imports pointed at this checkout)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = readme.split('```js\n').map((b) => b.split('```')[0]).find((b) => b.includes('infoplaneOfActivations(engine,'));
+    expect(block).toBeDefined();
+    const code = block!.replace("from 'infoplane'", `from ${JSON.stringify(join(ROOT, 'dist/index.js'))}`)
+      .replace("'node_modules/infoplane/build/infoplane.wasm'", JSON.stringify(join(ROOT, 'build/infoplane.wasm')));
+    const file = join(tmp(), 'example.mjs');
+    writeFileSync(file, code);
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const numbers = r.stdout.match(/\d+\.\d+/g) ?? [];
+    expect(numbers).toHaveLength(6); // I(X;T) of 2 layers x 3 epochs
+    for (const v of numbers) expect(Number(v)).toBeLessThanOrEqual(Math.log2(1000) + 1e-9);
+    expect(r.stdout.trim().endsWith('[]')).toBe(true); // tanh values fit [-1, 1]: no warning
+  });
 
   it('rejects shapes that do not fit, naming the layer and epoch', async () => {
     const engine = await createEngine(readFileSync(join(ROOT, 'build/infoplane.wasm')));

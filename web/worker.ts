@@ -1,6 +1,7 @@
 // The training worker: one engine, one TrainingSession at a time, advanced in slices of about
 // SLICE_MS; new points are posted at most every POST_MS so the page gets batched updates.
-import { createEngine, ib12, ESTIMATORS, TrainingSession, type Engine } from '../src/index.js';
+import { createEngine, ib12, ESTIMATORS, TrainingSession, type Dataset, type Engine } from '../src/index.js';
+import { withDuplicates } from '../src/data/duplicates.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const SLICE_MS = 25;
@@ -8,8 +9,7 @@ const POST_MS = 50;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
-const data = ib12();
-let engine: Engine | undefined;
+const IB12 = withDuplicates(ib12());
 let session: TrainingSession | undefined;
 let runId = 0, running = false, sent = 0, lastPost = 0;
 let rateT = 0, rateE = 0, rate = 0;
@@ -45,8 +45,8 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   try {
     if (m.kind === 'start') {
-      engine ??= await createEngine(new URL('../../infoplane.wasm', import.meta.url));
-      session = new TrainingSession(engine, m.config, data, 0);
+      const data: Dataset = m.dataset ? withDuplicates({ ...m.dataset, nRows: m.dataset.y.length }) : IB12;
+      session = new TrainingSession(await core, m.config, data, 0);
       runId++; sent = 0; lastPost = 0; rateT = performance.now(); rateE = 0; rate = 0;
       post({ kind: 'begin', runId, epochs: session.epochs, widths: [...m.config.layers, data.nClasses],
         settings: Object.fromEntries(Object.entries(session.record.mi).map(([k, v]) => [k, v.settings])) });
@@ -66,4 +66,7 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
     post({ kind: 'error', message: (err as Error).message });
   }
 };
-post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) });
+// Load the core first; the page enables Start on 'ready'.
+const core: Promise<Engine> = createEngine(new URL('../../infoplane.wasm', import.meta.url));
+core.then(() => { post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) }); },
+  (err: unknown) => post({ kind: 'error', message: (err as Error).message }));

@@ -44,6 +44,9 @@ interface H5Module { ready: Promise<unknown>; File: new (file: string, mode: str
 /** Reads matrices; keeps archives' directories and HDF5 files open until close(). */
 export class MatrixReader {
   private zips = new Map<string, { entries: Map<string, ZipEntry>; length: number }>();
+  /** The read buffer, allocated once per reader (a fresh 4 MB buffer per matrix cost more than small reads). */
+  private buffer?: Uint8Array;
+  private scratch = new Uint8Array(0);
   private h5files = new Map<string, H5File>();
 
   private constructor(private readonly h5?: H5Module) {}
@@ -94,8 +97,9 @@ export class MatrixReader {
     return sink.shape();
   }
 
-  /** Writes the matrix into dst f32 [col][stride] (the caller checked its shape). */
-  fill(loc: MatrixLoc, dst: Float32Array, stride: number): void {
+  /** Writes the matrix into dst f32 [col][stride] (the caller checked its shape); returns the sum of
+   *  the values written where that comes for free (NaN or infinite if any value is). */
+  fill(loc: MatrixLoc, dst: Float32Array, stride: number): number | undefined {
     const kind = containerOf(loc.file);
     if (kind === 'csv') {
       const m = this.readMatrix(loc);
@@ -104,8 +108,11 @@ export class MatrixReader {
     }
     if (kind === 'h5') { this.fillH5(loc, dst, stride); return; }
     const sink = new NpySink(where(loc), this.npyLength(loc), dst, stride, loc.slab ?? 0);
+    sink.scratch = this.scratch;
     this.stream(loc, sink);
+    this.scratch = sink.scratch;
     if (!sink.done) throw new InputError(where(loc), 'data', 'ended before all values were read');
+    return sink.sum;
   }
 
   /** A whole 1-D or 2-D array as a Matrix (labels, inputs, an epochs list), values exact. */
@@ -169,7 +176,7 @@ export class MatrixReader {
         if (e.method !== 0 && e.method !== 8) throw new InputError(where(loc), '', `zip compression method ${e.method} (only stored and deflated)`);
         if (deflated) length = e.compressedSize;
       }
-      const buf = new Uint8Array(CHUNK);
+      const buf = (this.buffer ??= new Uint8Array(CHUNK));
       if (deflated) {
         const inflate = new Inflate((chunk) => sink.push(chunk));
         for (let off = 0; off < length && !sink.done;) {

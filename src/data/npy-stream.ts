@@ -17,11 +17,15 @@ export class NpySink {
   private index = 0;
   private first = 0;
   private end = 0;
-  private scratch = new Uint8Array(0);
+  /** Aligned bytes for the f32 fast path; shared by the sinks of one reader (see MatrixReader). */
+  scratch = new Uint8Array(0);
 
   /** dst/stride receive slab `slab` (0 for a 2-D array); with dst undefined only the header is read. */
   constructor(readonly file: string, private readonly fileLength: number, private readonly dst?: Float32Array,
     private readonly stride = 0, private readonly slab = 0) {}
+
+  /** Sum of the values written (NaN or infinite if any value is): a finiteness check for free. */
+  sum = 0;
 
   /** Whether all the wanted data (or, without dst, the header) has arrived. */
   get done(): boolean { return this.header !== undefined && (this.dst === undefined || this.index >= this.end); }
@@ -108,17 +112,18 @@ export class NpySink {
       this.scratch.set(bytes.subarray(pos, pos + count * 4));
       const f = new Float32Array(this.scratch.buffer, 0, count);
       if (!h.fortran) {
-        let r = Math.floor(start / cols), c = start % cols;
+        let r = Math.floor(start / cols), c = start % cols, sum = 0;
         for (let i = 0; i < count; i++) {
-          dst[c * stride + r] = f[i];
+          sum += dst[c * stride + r] = f[i];
           if (++c === cols) { c = 0; r++; }
         }
+        this.sum += sum;
       } else {
-        for (let i = 0; i < count; i++) dst[place(start + i)] = f[i];
+        for (let i = 0; i < count; i++) this.sum += dst[place(start + i)] = f[i];
       }
     } else {
       const view = new DataView(bytes.buffer, bytes.byteOffset + pos, count * size);
-      for (let i = 0; i < count; i++) dst[place(start + i)] = h.read(view, i * size);
+      for (let i = 0; i < count; i++) this.sum += dst[place(start + i)] = h.read(view, i * size);
     }
     this.index += count;
   }

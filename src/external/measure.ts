@@ -51,8 +51,9 @@ export interface RangeTally { n: number; below: number; over: number; atOrAbove:
 /** One matrix's result: per estimator its plane point (bits), and the tally when edges are fixed. */
 export interface MatrixResult { l: number; k: number; ixt: number[]; ity: number[]; tally?: RangeTally }
 
-/** Fills dst f32 [width][stride] with the matrix's rows (columns rows..stride-1 must stay 0). */
-export type MatrixFill = (dst: Float32Array, stride: number) => void;
+/** Fills dst f32 [width][stride] with the matrix's rows (columns rows..stride-1 must stay 0); may
+ *  return the sum of the values written (NaN or infinite when one of them is), saving a pass. */
+export type MatrixFill = (dst: Float32Array, stride: number) => number | undefined;
 
 export class PlaneMeasurer {
   readonly stride: number;
@@ -68,6 +69,7 @@ export class PlaneMeasurer {
   private readonly ctx: EstimatorContext;
   private readonly act: number;
   private readonly y: number;
+  private readonly range: number;
   private readonly maxWidth: number;
 
   constructor(readonly engine: Engine, readonly setup: MeasureSetup) {
@@ -80,6 +82,7 @@ export class PlaneMeasurer {
     this.maxWidth = Math.max(...setup.widths);
     this.act = engine.alloc(4 * this.maxWidth * this.stride);
     this.y = engine.alloc(4 * this.stride);
+    this.range = engine.alloc(8);
     engine.i32(this.y, n).set(setup.labels);
     // the bin estimator subtracts H(T|X) of duplicate input rows itself
     this.ctx = { maxRows: n, maxWidth: this.maxWidth, nClasses: setup.nClasses, seed: this.config.seed, duplicates: setup.duplicates };
@@ -113,12 +116,23 @@ export class PlaneMeasurer {
     const width = setup.widths[l], n = setup.rows;
     const dst = engine.f32(this.act, width * stride);
     dst.fill(0);
-    fill(dst, stride);
+    const filled = fill(dst, stride);
     const b = this.config.binning;
     const edges = this.config.estimators.includes('bin') && b.kind === 'edges' && this.config.binRangeMode === 'fixed';
-    const tally = tallyRange(engine.f32(this.act, width * stride), width, n, stride, edges ? b.lo : -Infinity, edges ? b.hi : Infinity);
-    if (tally.nonFinite > 0) {
-      throw new RangeError(`layer ${setup.layers[l]} at epoch ${setup.epochs[k]}: ${tally.nonFinite} of ${tally.n} values are not finite numbers (a diverged run?)`);
+    const values = engine.f32(this.act, width * stride);
+    // one cheap sum finds NaN and infinities (the padding is 0); the exact tally only when needed
+    let sum = typeof filled === 'number' ? filled : 0;
+    if (typeof filled !== 'number') for (let i = 0; i < values.length; i++) sum += values[i];
+    let tally: RangeTally | undefined;
+    if (!Number.isFinite(sum)) {
+      const t = tallyRange(values, width, n, stride, -Infinity, Infinity);
+      throw new RangeError(`layer ${setup.layers[l]} at epoch ${setup.epochs[k]}: ${t.nonFinite} of ${t.n} values are not finite numbers (a diverged run?)`);
+    }
+    if (edges) {
+      engine.exports.act_range(this.act, width, n, stride, this.range);
+      const [min, max] = engine.f32(this.range, 2);
+      tally = min < Math.fround(b.lo) || max >= Math.fround(b.hi) ? tallyRange(values, width, n, stride, b.lo, b.hi)
+        : { n: width * n, below: 0, over: 0, atOrAbove: 0, min, max, nonFinite: 0 };
     }
     const input: LayerActivations = { engine, act: [this.act], width: [width], activation: [setup.activations[l]],
       n, stride, labels: this.y, nClasses: setup.nClasses };
@@ -131,7 +145,7 @@ export class PlaneMeasurer {
       ixt[this.binPerLayer] = p.ixt;
       ity[this.binPerLayer] = p.ity;
     }
-    return { l, k, ixt, ity, ...(edges ? { tally } : {}) };
+    return { l, k, ixt, ity, ...(tally ? { tally } : {}) };
   }
 }
 
@@ -156,9 +170,11 @@ export function tallyRange(a: Float32Array, width: number, n: number, stride: nu
 /** Copies a row-major rows x cols matrix into [col][stride] (the kernels' layout). */
 export function fillFromRowMajor(data: ArrayLike<number>, rows: number, cols: number): MatrixFill {
   return (dst, stride) => {
+    let sum = 0;
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
-      for (let c = 0; c < cols; c++) dst[c * stride + r] = data[base + c];
+      for (let c = 0; c < cols; c++) sum += dst[c * stride + r] = data[base + c];
     }
+    return sum;
   };
 }
