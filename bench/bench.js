@@ -68,7 +68,7 @@ if (mnistData) {
     fn: () => net.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
   });
 }
-// ---- rival estimators (issue 3): KDE bounds, adaptive vs fixed binning ----
+// ---- rival estimators: KDE bounds, adaptive vs fixed binning ----
 {
   const { engine, net } = await paperNet(512);
   for (let e = 0; e < 300; e++) net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false); // realistic activations

@@ -1,4 +1,4 @@
-// The paper's claims (PAPER.md 1) checked against the studies' averaged results: what the paper
+// The paper's claims (docs/SCIENCE.md, The paper's claims) checked against the studies' averaged results: what the paper
 // says, what was measured (numbers), and a verdict. No Node imports.
 import type { TrainingResult as InfoplaneResult } from '../record/schema.js';
 import type { CellResult } from '../record/sweep.js';
