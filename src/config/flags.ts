@@ -12,6 +12,12 @@ import { labelModelProblem } from '../bound/labels.js';
 /** A bad option value: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {}
 
+/** Help texts from the one list of names and DEFAULTS: "a | b | c" and "(default x)". */
+export const choices = (names: readonly string[]) => names.join(' | ');
+export const byDefault = (v: unknown) => `(default ${Array.isArray(v) ? v.join(',') : String(v)})`;
+/** The default --bins, --bin-range of edges binning. */
+export const DEFAULT_EDGES = DEFAULTS.binning.kind === 'edges' ? DEFAULTS.binning : { bins: 30, lo: -1, hi: 1 };
+
 /** A number from flag text, or UsageError `--flag: "v" is not <want>`. */
 export function num(flag: string, v: string, check: (x: number) => boolean, want: string): number {
   const x = Number(v);
