@@ -96,7 +96,7 @@ if (mnistData) {
     fn: () => {
       for (let l = 0; l < L; l++) {
         const n = ex.ebab_edges(ebab, net.activationPtr(l), net.widths[l], N, B, l < L - 1 ? 1 : 0, -1, 30, edges);
-        ex.mi_binned(mi, net.activationPtr(l), net.widths[l], N, B, y, 2, edges, 0, n, out);
+        ex.mi_binned_explicit(mi, net.activationPtr(l), net.widths[l], N, B, y, edges, n, out);
       }
     },
   });

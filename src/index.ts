@@ -9,7 +9,9 @@
 
 // The core
 export { Engine, ACTIVATION_CODE, OPTIMIZER_CODE, BIN_MODE } from './engine/engine.js';
-export type { CoreExports } from './engine/engine.js';
+export type { CoreExports, CoreLayout } from './engine/engine.js';
+export { Team, teamHelper, threadsAvailable } from './engine/team.js';
+export type { TeamHelper, TeamRequest, TeamReply } from './engine/team.js';
 export { createEngine, toWasmModule, compileWasm, compileWasmBase64, fetchWasmModule, base64ToBytes } from './engine/load.js';
 export type { WasmSource } from './engine/load.js';
 export { Network } from './model/network.js';

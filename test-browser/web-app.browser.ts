@@ -148,6 +148,13 @@ describe('web app', () => {
       await page.waitForFunction(`document.getElementById('plane-caption').textContent.startsWith('dropped.json: estimator dropped')`);
       await page.waitForFunction(`${S}.drawnPoints.every((n) => n === ${nK})`);
 
+      // a result without gradients (an external run): that panel is left out
+      const ext = { ...saved, source: 'external', gradMean: [], gradStd: [], runs: undefined, ci95: undefined };
+      await page.setInputFiles('#open-file', { name: 'external.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(ext)) });
+      await page.waitForFunction(`document.getElementById('status').textContent.includes('external training run')`);
+      expect(await page.locator('#fig-grad').isHidden()).toBe(true);
+      expect(await page.locator('#fig-loss').isVisible()).toBe(true);
+
       // a file that is not a result: one clear line, the view stays
       await page.setInputFiles('#open-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"a": 1}') });
       await page.waitForFunction(`!document.getElementById('error').hidden`);

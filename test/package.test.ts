@@ -50,7 +50,7 @@ describe('the packed package in an empty project', () => {
 
   it('holds the built library, the CLI, the wasm core and the web app, and no sources or tests', () => {
     for (const f of ['package.json', 'README.md', 'bin/infoplane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
-      'build/infoplane.wasm', 'dist/web/index.html']) expect(files).toContain(f);
+      'build/infoplane.wasm', 'build/infoplane-mt.wasm', 'build/infoplane.d.ts', 'dist/web/index.html']) expect(files).toContain(f);
     expect(files.filter((f) => /^(src|test|test-browser|assembly|bench|node_modules)\//.test(f))).toEqual([]);
   });
 

@@ -10,7 +10,10 @@ import { cli, ROOT } from './helpers/cli.js';
 import { createEngine, infoplaneOfActivations, encodeNpy, ib12 } from '../dist/index.js';
 import { NpySink } from '../dist/data/npy-stream.js';
 import { parseNpy } from '../dist/data/parse.js';
-import { naturalCompare } from '../dist/data/activation-catalog.js';
+import { catalogFromDump, naturalCompare } from '../dist/data/activation-catalog.js';
+import { MatrixReader } from '../dist/data/activation-source.js';
+import { measureAll, planUnits, probeShapes } from '../dist/node/plane-run.js';
+import { measureSetup, planeSettings } from '../dist/external/plane.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'infoplane-plane-'));
 const FIX = join(ROOT, 'test/fixtures/external');
@@ -289,6 +292,34 @@ describe('streamed .npy reading', () => {
   it('natural sort puts L2 before L10', () => {
     expect(['l10', 'l2', 'l1', 'conv', 'l1b'].sort(naturalCompare)).toEqual(['conv', 'l1', 'l1b', 'l2', 'l10']);
   });
+});
+
+describe('interrupting plane', () => {
+  it('keeps the units finished before the signal, each equal to an uninterrupted run (1 and 2 threads)', async () => {
+    const { dump } = trainedRun();
+    const catalog = catalogFromDump(dump);
+    const reader = await MatrixReader.create(false);
+    const { rows, widths } = probeShapes(catalog, reader);
+    const labels = Int32Array.from(reader.readMatrix(catalog.labels!).data);
+    reader.close();
+    const shape = { name: 'x', layers: catalog.layers, activations: catalog.layers.map(() => 'tanh'), epochs: catalog.epochs, rows, widths };
+    const setup = measureSetup(shape, labels, planeSettings({ estimators: ['bin', 'kde-upper'] }));
+    const units = planUnits(catalog.layers.length, catalog.epochs.length, false);
+    const whole = await measureAll(catalog.locs, setup, units, 1);
+    expect(whole.interrupted).toBe(false);
+    expect(whole.results).toHaveLength(catalog.layers.length * catalog.epochs.length);
+    const key = (r: { l: number; k: number }) => `${r.l}/${r.k}`;
+    const byKey = new Map(whole.results.map((r) => [key(r), r]));
+    for (const threads of [1, 2]) {
+      const stop = new AbortController();
+      const part = await measureAll(catalog.locs, setup, units, threads, (n) => { if (n >= 8) stop.abort(); }, stop.signal);
+      expect(part.interrupted).toBe(true);
+      expect(part.results.length).toBeGreaterThanOrEqual(8);
+      expect(part.results.length).toBeLessThan(whole.results.length);
+      expect(part.results.length % catalog.layers.length).toBe(0); // whole epochs only
+      for (const r of part.results) expect(r).toEqual(byKey.get(key(r)));
+    }
+  }, 120_000);
 });
 
 describe('infoplane mi with several --activations', () => {

@@ -321,6 +321,13 @@ function rebuild(): void {
   if (model.runs) legend.append(Object.assign(document.createElement('p'), { className: 'note', textContent: `thin grey paths: each of ${model.runs.length} networks` }));
   if (model.ci) legend.append(Object.assign(document.createElement('p'), { className: 'note', textContent: 'crosses: 95% CI of the mean' }));
 
+  // an opened result may lack series (an external run has no gradients): leave those panels out
+  const has = (a: unknown): boolean => (Array.isArray(a) ? a.some(has) : fin(a));
+  const opened = shown?.kind === 'file';
+  $('fig-grad').hidden = opened && !has(v.gradMean) && !has(v.gradStd);
+  $('fig-loss').hidden = opened && !has(v.trainLoss) && !has(v.testLoss);
+  $('fig-acc').hidden = opened && !has(v.trainAcc) && !has(v.testAcc);
+
   // line plots; bands follow the shown points (ci95 of an opened result)
   const cut = () => shownIndex() + 1;
   const band = (series: number, ci: [number, number][] | undefined): Band[] => (ci ? [{ series, ...splitIntervals(ci, cut()) }] : []);

@@ -1,7 +1,6 @@
 // `adaptive`: entropy-based adaptive binning (EBAB, Chelombiev et al. 2019; docs/SCIENCE.md, adaptive binning). Per layer
 // and logged epoch the edges are equal-count quantiles of the layer's distinct values, so every bin
 // holds the same share of them; then the patterns are counted as for `bin`.
-import { BIN_MODE } from '../engine/engine.js';
 import { defineEstimator, type PlanePoint } from './estimator.js';
 
 /** The EBAB lower edge: -1 for tanh, 0 for ReLU, otherwise none (the smallest value). */
@@ -28,7 +27,7 @@ export const adaptive = defineEstimator(['adaptive'], (config, engine, sizes) =>
       for (let l = 0; l < input.act.length; l++) {
         const lower = ebabLower(input.activation[l]);
         const nEdges = e.ebab_edges(ebab, input.act[l], input.width[l], input.n, input.stride, lower === undefined ? 0 : 1, lower ?? 0, nbins, edges);
-        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_MODE.explicit, edges, 0, nEdges, out);
+        e.mi_binned_explicit(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, edges, nEdges, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
         points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
       }

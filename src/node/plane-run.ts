@@ -10,7 +10,6 @@ import { InputError } from '../data/errors.js';
 import { MatrixReader, containerOf, where, type MatrixLoc } from '../data/activation-source.js';
 import type { Catalog } from '../data/activation-catalog.js';
 import { PlaneMeasurer, type MatrixResult, type MeasureSetup } from '../external/measure.js';
-import { Interrupted } from './pool.js';
 
 export type Unit = { l: number; k: number }[];
 
@@ -58,9 +57,10 @@ export function measureUnit(m: PlaneMeasurer, reader: MatrixReader, locs: Matrix
   });
 }
 
-/** Every matrix measured, on `threads` threads; onUnit reports progress (matrices done). */
+/** Every matrix measured, on `threads` threads; onProgress reports matrices done. When `signal`
+ *  aborts, the units in flight finish and the results so far come back with `interrupted`. */
 export async function measureAll(locs: MatrixLoc[][], setup: MeasureSetup, units: Unit[], threads: number,
-  onProgress?: (matrices: number) => void, signal?: AbortSignal): Promise<{ results: MatrixResult[]; settings: string[] }> {
+  onProgress?: (matrices: number) => void, signal?: AbortSignal): Promise<{ results: MatrixResult[]; settings: string[]; interrupted: boolean }> {
   const module = loadWasmModule();
   const hdf5 = usesHdf5(locs);
   const results: MatrixResult[][] = new Array(units.length);
@@ -69,13 +69,12 @@ export async function measureAll(locs: MatrixLoc[][], setup: MeasureSetup, units
     const reader = await MatrixReader.create(hdf5);
     try {
       const m = new PlaneMeasurer(await Engine.create(module), setup);
-      for (let i = 0; i < units.length; i++) {
-        if (signal?.aborted) throw new Interrupted();
+      for (let i = 0; i < units.length && !signal?.aborted; i++) {
         results[i] = measureUnit(m, reader, locs, units[i]);
         onProgress?.((done += units[i].length));
         await new Promise((res) => setImmediate(res)); // let signals and progress output through
       }
-      return { results: results.flat(), settings: m.settingsText() };
+      return { results: results.flat(), settings: m.settingsText(), interrupted: signal?.aborted ?? false };
     } finally {
       reader.close();
     }
@@ -86,8 +85,7 @@ export async function measureAll(locs: MatrixLoc[][], setup: MeasureSetup, units
     const w = new Worker(new URL('./plane-worker.js', import.meta.url));
     workers.push(w);
     const feed = () => {
-      if (signal?.aborted) { reject(new Interrupted()); return; }
-      if (next >= units.length) { resolve(); return; }
+      if (signal?.aborted || next >= units.length) { resolve(); return; }
       const i = next++;
       w.postMessage({ kind: 'unit', i, unit: units[i] } satisfies PlaneWorkerRequest);
     };
@@ -104,5 +102,5 @@ export async function measureAll(locs: MatrixLoc[][], setup: MeasureSetup, units
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return { results: results.flat(), settings };
+  return { results: results.flat(), settings, interrupted: signal?.aborted ?? false };
 }

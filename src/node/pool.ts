@@ -9,6 +9,7 @@ import { loadWasmModule } from '../engine/wasm-node.js';
 import { runNetwork, type RunProgress } from '../train/run-network.js';
 import { DumpWriter } from './dump-writer.js';
 import { datasetKey } from './datasets.js';
+import { createEngineWithThreads, threadsPay } from './team.js';
 
 /** One network to train: repeat r of a config (seed = config.seed + r); with dumpDir, its
  *  activations at the logged epochs are written there (node/dump-writer.ts). */
@@ -30,7 +31,7 @@ export interface JobHooks {
 }
 
 export type WorkerRequest =
-  | { kind: 'setup'; module: WebAssembly.Module }
+  | { kind: 'setup'; module: WebAssembly.Module; threadsPerNetwork: number }
   | { kind: 'data'; key: string; data: Dataset }
   | { kind: 'run'; i: number; job: Job };
 export type WorkerReply =
@@ -42,19 +43,31 @@ import { Interrupted } from './interrupted.js';
 
 export { Interrupted };
 
-/** Runs every job; datasets are looked up by datasetKey(job.config). Returns records in job order. */
+/** Threads for each network when there are fewer networks than threads: the threads left over
+ *  go to the networks, if every network has a layer wide enough to share out (else 1). */
+export function threadsPerNetwork(jobs: Job[], threads: number, module: WebAssembly.Module): number {
+  const per = jobs.length > 0 && threads > jobs.length ? Math.floor(threads / jobs.length) : 1;
+  if (per <= 1) return 1;
+  const probe = Engine.createSync(module);
+  return jobs.every((j) => threadsPay(probe, j.config.layers)) ? per : 1;
+}
+
+/** Runs every job; datasets are looked up by datasetKey(job.config). Returns records in job order.
+ *  With fewer jobs than threads, each network gets several threads (threadsPerNetwork). */
 export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threads: number, hooks: JobHooks = {},
   signal?: AbortSignal): Promise<RunRecord[]> {
   const module = loadWasmModule();
   const records: RunRecord[] = new Array(jobs.length);
   const finish = (i: number, r: RunRecord) => { records[i] = r; hooks.onDone?.(i, r); };
+  const perNetwork = threadsPerNetwork(jobs, threads, module);
   if (threads <= 1 || jobs.length <= 1) {
-    const engine = await Engine.create(module);
+    const engine = perNetwork > 1 ? await createEngineWithThreads(perNetwork) : await Engine.create(module);
     for (let i = 0; i < jobs.length; i++) {
       if (signal?.aborted) throw new Interrupted();
       finish(i, runJob(engine, jobs[i], datasets.get(datasetKey(jobs[i].config))!, (p) => hooks.onProgress?.(i, p.epochsDone)));
       await new Promise((res) => setImmediate(res)); // let signals and progress output through
     }
+    engine.close();
     return records;
   }
   let next = 0;
@@ -80,7 +93,7 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
       else reject(new Error(m.message));
     });
     w.on('error', reject);
-    w.postMessage({ kind: 'setup', module } satisfies WorkerRequest);
+    w.postMessage({ kind: 'setup', module, threadsPerNetwork: perNetwork } satisfies WorkerRequest);
     feed();
   });
   try {

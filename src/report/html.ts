@@ -167,18 +167,14 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 
 const anyFinite = (a: unknown): boolean => (Array.isArray(a) ? a.some(anyFinite) : typeof a === 'number' && Number.isFinite(a));
 
-/** Where an external plane's activations came from (`origin` of an `infoplane plane` result). */
-interface Origin { kind?: string; path?: string; writer?: string; labels?: string; inputs?: string; metrics?: string }
-
 /** Where the numbers came from, in a sentence (results of `infoplane plane` say "external"), and the
  *  warnings the command printed. */
 function sourceNote(result: ReportResult, has: { grad: boolean; loss: boolean; acc: boolean }): string {
   const missing = [!has.loss && 'losses', !has.acc && 'accuracies', !has.grad && 'gradients'].filter(Boolean).join(', ');
-  const extra = result as { origin?: Origin; warnings?: unknown };
-  const warnings = Array.isArray(extra.warnings) && extra.warnings.length
-    ? `<ul class="warnings">${extra.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '';
+  const warnings = result.warnings?.length
+    ? `<ul class="warnings">${result.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '';
   if (result.source === 'external') {
-    const o = extra.origin ?? {};
+    const o = result.origin ?? {} as Partial<typeof result.origin>;
     const from = [o.path && `activations: ${o.path}`, o.writer && `written by: ${o.writer}`, o.labels && `labels: ${o.labels}`,
       o.inputs && `inputs: ${o.inputs}`, o.metrics && `metrics: ${o.metrics}`].filter(Boolean).join('; ');
     return `<div class="source"><p>Data: an <b>external training run</b>; the planes are computed by infoplane from the stored layer activations` +

@@ -158,8 +158,8 @@ export interface Ci95 {
   gradMean?: Interval[][]; gradStd?: Interval[][];
   mi?: Record<string, { ixt: Interval[][]; ity: Interval[][] }>;
 }
-/** What the report reads: a result, with the uncertainty and provenance fields when present. */
-export type ReportResult = InfoplaneResult & { ci95?: Ci95; source?: string };
+/** What the report reads: a result, with its uncertainty when present. */
+export type ReportResult = InfoplaneResult & { ci95?: Ci95 };
 
 export const layerLabel = (layer: LayerInfo | undefined, l: number): string =>
   layer ? `${layer.name} (${layer.width}, ${layer.activation})` : `layer ${l + 1}`;

@@ -160,23 +160,35 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
   let measured;
   try {
     measured = await measureAll(catalog.locs, setup, units, threads, (n) => bar.update(n), controller.signal);
-  } catch (err) {
-    if (err instanceof Interrupted) throw new Interrupted('interrupted; nothing written');
-    throw err;
   } finally {
     bar.stop();
     process.removeListener('SIGINT', onSigint);
   }
   const seconds = (performance.now() - t0) / 1000;
+  let results = measured.results;
+  if (measured.interrupted) {
+    // Ctrl-C: keep the logged epochs whose every layer was measured, and say so
+    const count = new Array<number>(K).fill(0);
+    for (const r of results) count[r.k]++;
+    const keep = count.flatMap((n, k) => (n === L ? [k] : []));
+    if (keep.length === 0) throw new Interrupted('interrupted before any logged epoch was measured; nothing written');
+    const newK = new Map(keep.map((k, i) => [k, i]));
+    results = results.filter((r) => newK.has(r.k)).map((r) => ({ ...r, k: newK.get(r.k)! }));
+    if (metrics) metrics = Object.fromEntries(Object.entries(metrics).map(([key, v]) => [key, keep.map((k) => v![k])]));
+    warnings.push(`interrupted: ${keep.length} of the ${K} logged epochs were measured (${keep.slice(0, 5).map((k) => shape.epochs[k]).join(', ')}${keep.length > 5 ? ', ...' : ''}); the result holds only those`);
+    shape = { ...shape, epochs: keep.map((k) => shape.epochs[k]) };
+    setup = { ...setup, epochs: shape.epochs };
+  }
   const tallies: (RangeTally | undefined)[] = new Array(L);
-  for (const r of measured.results) if (r.tally) tallies[r.l] = addTally(tallies[r.l], r.tally);
+  for (const r of results) if (r.tally) tallies[r.l] = addTally(tallies[r.l], r.tally);
   warnings.push(...misfitWarnings(shape, setup.settings, tallies));
-  const result = assemblePlane(shape, setup, measured.settings, measured.results, {
+  const result = assemblePlane(shape, setup, measured.settings, results, {
     metrics, origin: catalog.origin, threshold: c.compressionThreshold, warnings,
   });
   writeFileAtomic(join(out, 'infoplane.json'), JSON.stringify(result));
   const report = writeReport(out, result);
   for (const w of warnings) process.stderr.write(`infoplane: warning: ${w}\n`);
+  if (measured.interrupted) throw new Interrupted(`interrupted; wrote the ${shape.epochs.length} logged epochs measured so far: ${report}`);
   process.stdout.write(`${shape.name}: ${L} layers x ${K} epochs (${L * K} matrices of ${shape.rows} rows), ` +
     `${setup.settings.estimators.join(', ')}, in ${seconds.toFixed(2)} s (${threads} thread(s)); report: ${report}\n`);
 }
