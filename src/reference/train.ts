@@ -7,7 +7,7 @@
  *       reference PRNG, truncated normal per layer in order, std 1/sqrt(fan_in or fan_out), b = 0
  *   refTrainEpoch(layers, X, y, order, nTrain, batch, opt, quant?) -> { gradMean, gradStd }
  *       X row-major [row][input]; batches are contiguous slices of order[0..nTrain); updates the
- *       layers (and opt.state) in place; gradMean/gradStd per layer as PAPER.md 3 (W only)
+ *       layers (and opt.state) in place; gradMean/gradStd per layer as docs/SCIENCE.md, Gradient statistics (W only)
  *   refBackprop(layers, x [nIn][n], yb, n, quant?) -> { grads: [dW0, db0, dW1, ...], acts }
  *       one mini-batch's gradients; with quant the hidden layers are quantized (reference/quantize.ts):
  *       forward on the levels, straight-through backward through the unquantized values
