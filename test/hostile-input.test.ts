@@ -27,7 +27,7 @@ function usage(flags: RunFlags): string {
 describe('names are looked up as own keys only', () => {
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
     it(`--preset ${name} and --estimators ${name} are unknown names`, () => {
-      expect(usage({ preset: name })).toMatch(/^--preset: ".*" is not one of paper, idnns, saxe, mnist/);
+      expect(usage({ preset: name })).toMatch(/^--preset: ".*" is not one of paper, idnns, saxe, lorenzen, mnist/);
       expect(usage({ estimators: name })).toMatch(/^--estimators: ".*" is not one of bin/);
     });
   }
