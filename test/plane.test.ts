@@ -153,6 +153,22 @@ describe('plane --activations: patterns and containers', () => {
       expect(b.layers.map((l: { name: string }) => l.name)).toEqual(['3', '1']);
       for (const est of ['bin', 'adaptive']) expect(b.mi[est].ixt).toEqual([a.mi[est].ixt[2], a.mi[est].ixt[0]]);
     }
+    // the stacked form as .npy files: one [epochs][rows][units] array per layer, epochs.npy beside, labels as text
+    const stk = join(dir, 'stacked');
+    mkdirSync(stk, { recursive: true });
+    m.layers.forEach((layer: string) => {
+      const parts = m.epochs.map((e: number) => parseNpy(readFileSync(join(dump, 'activations', `e${e}_${layer}.npy`)), 'x.npy'));
+      const all = Float32Array.from(parts.flatMap((x: { data: Float64Array }) => Array.from(x.data)));
+      writeFileSync(join(stk, `${layer}.npy`), encodeNpy('<f4', [m.epochs.length, parts[0].rows, parts[0].cols], all));
+    });
+    writeFileSync(join(stk, 'epochs.npy'), encodeNpy('<i4', [m.epochs.length], Int32Array.from(m.epochs)));
+    writeFileSync(join(stk, 'labels.txt'), Array.from(parseNpy(readFileSync(join(dump, 'labels.npy')), 'l.npy').data).join('\n') + '\n');
+    const r = cli(['plane', '--activations', join(stk, '{layer}.npy'), '--layers', m.layers.join(','), '--labels', join(stk, 'labels.txt'), '--activation', 'tanh,tanh,tanh,softmax',
+      '--estimators', 'bin,adaptive', '--threads', '2', '--out', join(stk, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    const b = json(join(stk, 'out/infoplane.json'));
+    expect(b.epochs).toEqual(m.epochs);
+    for (const est of ['bin', 'adaptive']) expect(b.mi[est]).toEqual(a.mi[est]);
   }, 120_000);
 
   it('bad input: one line naming the file and place, exit 2, nothing written', () => {

@@ -97,7 +97,7 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
   const c = configFromFlags({ estimators: flags.estimators, bins: flags.bins, binRange: flags.binRange, binWidth: flags.binWidth,
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples,
     seed: flags.seed, compressionThreshold: flags.compressionThreshold });
-  const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
+  let threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
   const layersFlag = flags.layers?.split(',').map((s) => s.trim());
   if (layersFlag && (layersFlag.some((s) => s === '') || new Set(layersFlag).size !== layersFlag.length)) throw new UsageError(`--layers: "${flags.layers}" is not a list of distinct layer names`);
 
@@ -147,6 +147,10 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
 
   // --- measure
   const L = shape.layers.length, K = shape.epochs.length;
+  // by default, binning of a small run stays on one thread: a worker's start (engine, reader)
+  // costs more than it saves below about 2^26 values (measured on the 108-matrix bench case)
+  const values = K * shape.rows * shape.widths.reduce((a, b) => a + b, 0);
+  if (flags.threads === undefined && !setup.settings.estimators.some((e) => e.startsWith('kde')) && values < 2 ** 26) threads = 1;
   const units = planUnits(L, K, setup.settings.binRangeMode === 'running-max' && setup.settings.estimators.includes('bin'));
   const bar = new cliProgress.SingleBar({ stream: process.stderr, hideCursor: true,
     format: `${shape.name} |{bar}| {value}/{total} matrices | ETA {eta_formatted}` }, cliProgress.Presets.shades_classic);
