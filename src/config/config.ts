@@ -89,7 +89,8 @@ export const DEFAULTS: ExperimentConfig = {
   kdeSamples: 4096,
 };
 
-export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
+// no prototype: a name such as "constructor" or "__proto__" is not a preset
+export const PRESETS: Record<string, Partial<ExperimentConfig>> = Object.assign(Object.create(null), {
   // The paper's setup as described in its text, with the reference code's optimizer.
   paper: { name: 'paper' },
   // ravidziv/IDNNs exactly: unshuffled ordered split, fixed batch order.
@@ -108,7 +109,7 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
     epochs: 40, init: 'fan_out', split: 'stratified', miSchedule: { kind: 'all' },
     binning: { kind: 'width', width: 0.07 }, estimators: ['kde-upper', 'kde-lower', 'bin'], noiseVariance: 0.1,
   },
-};
+});
 
 /** Training rows out of nRows for --train-fraction: the first ones of the split's row order (train/split.ts). */
 export function trainCount(nRows: number, fraction: number): number {

@@ -10,6 +10,7 @@ import { miOfMatrix } from '../../api.js';
 import type { Binning } from '../../config/config.js';
 import { shouldStream, streamedBinnedMi } from '../../estimators/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
+import { miFits, WASM_BUDGET } from '../../node/datasets.js';
 
 async function miCommand(flags: { activations: string[]; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string; chunkRows?: string }): Promise<void> {
@@ -22,21 +23,35 @@ async function miCommand(flags: { activations: string[]; labels: string; bins?: 
   let engine: Engine | undefined;
   // every file is measured before anything is printed: a bad file leaves no partial output
   const lines: string[] = [];
+  const streamable = c.estimators[0] === 'bin' && c.binRangeMode === 'fixed';
+  const stream = (file: string, y: Int32Array) => {
+    const s = streamedBinnedMi(file, y, flags.labels, c.binning as Binning, chunkRows);
+    lines.push(JSON.stringify({ file, ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
+      settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }));
+  };
   for (const file of flags.activations) {
     if (chunkRows !== undefined || shouldStream(file)) {
-      if (c.estimators[0] !== 'bin' || c.binRangeMode !== 'fixed') {
+      if (!streamable) {
         throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${file} is streamed)`);
       }
       labels ??= readLabels(flags.labels);
-      const s = streamedBinnedMi(file, labels, flags.labels, c.binning as Binning, chunkRows);
-      lines.push(JSON.stringify({ file, ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
-        settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }));
+      stream(file, labels);
       continue;
     }
     // --- end streaming
     const m = readMatrix(file);
     labels ??= readLabels(flags.labels);
     if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${file} has ${m.rows} rows`);
+    // tall or wide matrices whose wasm buffers (the matrix, the estimator's tables) would not fit:
+    // streamed where the estimator allows it, else refused before any work
+    if (!miFits(m.rows, m.cols, labels.reduce((a, b) => Math.max(a, b), 0) + 1, c.estimators[0], c.kdeSamples)) {
+      if (!streamable) {
+        throw new InputError(file, '', `${m.rows} rows x ${m.cols} columns need more than the ${(WASM_BUDGET.total / 2 ** 30).toFixed(2)} GiB of wasm memory ` +
+          `for --estimator ${c.estimators[0]}; use --estimator bin with a fixed range (streamed), or fewer rows`);
+      }
+      stream(file, labels);
+      continue;
+    }
     engine ??= await Engine.create(loadWasmModule());
     const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
       binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });

@@ -51,8 +51,11 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
   const report = writeReport(flags.out, result, timing);
   const diverged = runs.filter((r) => r.status === 'diverged').length;
   const last = result.epochs.length - 1;
+  // --train-fraction 1 leaves no test rows (test accuracy NaN): say the training accuracy instead
+  const [which, acc, note] = Number.isFinite(result.testAcc[last]) ? ['test', result.testAcc[last], ''] : ['training', result.trainAcc[last], ' (no test rows)'];
+  const accuracy = Number.isFinite(acc) ? `${which} accuracy ${(acc * 100).toFixed(1)}%${note}` : 'no accuracy';
   process.stdout.write(`${config.name}: ${config.repeats} network(s) x ${config.epochs} epochs in ${seconds.toFixed(1)} s ` +
-    `(${threads} thread(s)); test accuracy ${(result.testAcc[last] * 100).toFixed(1)}% at epoch ${result.epochs[last]}` +
+    `(${threads} thread(s)); ${accuracy} at epoch ${result.epochs[last]}` +
     `${diverged ? `; ${diverged} diverged` : ''}; report: ${report}\n`);
 }
 
