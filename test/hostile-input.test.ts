@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromFlags, UsageError, type RunFlags } from '../src/config/flags.js';
 import { DEFAULTS } from '../src/config/config.js';
-import { InputError } from '../src/data/errors.js';
 import { loadDatasetFile, readMatrix } from '../src/data/files.js';
 import { parseCsv } from '../src/data/parse.js';
 import { datasetClasses, datasetFromTable } from '../src/data/table.js';

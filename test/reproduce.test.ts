@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { evaluateClaims } from '../src/reproduce/claims.js';
-import type { InfoplaneResult } from '../src/record/schema.js';
+import type { TrainingResult as InfoplaneResult } from '../src/record/schema.js';
 import type { CellResult } from '../src/record/sweep.js';
 import type { StudyName } from '../src/reproduce/studies.js';
 

@@ -12,6 +12,11 @@ import { labelModelProblem } from '../bound/labels.js';
 /** A bad option value: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {}
 
+/** Help texts from the one list of names and DEFAULTS: "a | b | c" and "(default x)". */
+export const choices = (names: readonly string[]) => names.join(' | ');
+export const byDefault = (v: unknown) => `(default ${Array.isArray(v) ? v.join(',') : String(v)})`;
+/** The default --bins, --bin-range of edges binning. */
+export const DEFAULT_EDGES = DEFAULTS.binning.kind === 'edges' ? DEFAULTS.binning : { bins: 30, lo: -1, hi: 1 };
 /** Decimal notation only: Number() would also take 0x10, 0b11, 0o7 and '' (as 0). */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 

@@ -1,4 +1,4 @@
-// The paper's claims (PAPER.md 1) checked against the studies' averaged results: what the paper
+// The paper's claims (docs/SCIENCE.md, The paper's claims) checked against the studies' averaged results: what the paper
 // says, what was measured (numbers), and a verdict. No Node imports.
 import type { TrainingResult as InfoplaneResult } from '../record/schema.js';
 import type { CellResult } from '../record/sweep.js';
@@ -21,7 +21,7 @@ export const TREND = -0.6;
 /** Spearman's rank correlation (average ranks for ties; Infinity ranks last). */
 export function spearman(a: number[], b: number[]): number {
   const rank = (v: number[]) => {
-    const idx = v.map((x, i) => i).sort((i, j) => v[i] - v[j] || i - j);
+    const idx = v.map((_, i) => i).sort((i, j) => v[i] - v[j] || i - j);
     const r = new Array<number>(v.length);
     for (let i = 0; i < idx.length;) {
       let j = i;

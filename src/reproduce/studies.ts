@@ -1,8 +1,8 @@
-// The paper's studies as sweeps (PAPER.md 1, 3, 4). `full` uses the paper's 50 networks and 10,000
+// The paper's studies as sweeps (docs/SCIENCE.md, The paper's claims). `full` uses the paper's 50 networks and 10,000
 // epochs; `quick` is a reduced version that finishes within minutes on 2 cores.
 import type { RunFlags } from '../config/flags.js';
 import type { SweepSpec } from '../sweep/grid.js';
-import { ESTIMATORS } from '../estimators/index.js';
+import { ESTIMATOR_NAMES } from '../config/config.js';
 
 export type StudyName = 'main' | 'size' | 'depth' | 'activation';
 export interface Study { name: StudyName; title: string; spec: SweepSpec }
@@ -11,9 +11,9 @@ export interface StudyScale { repeats: number; epochs: number; miPoints: number 
 export const FULL: StudyScale = { repeats: 50, epochs: 10000, miPoints: 400 };
 export const QUICK: StudyScale = { repeats: 4, epochs: 2500, miPoints: 100 };
 
-/** Estimators of the main study: every one the registry has (KDE on a subsample of rows). */
+/** Estimators of the main study: every one (KDE on a subsample of rows). */
 export function mainEstimators(): string[] {
-  return ['bin', 'adaptive', 'kde-upper', 'kde-lower'].filter((e) => ESTIMATORS[e]);
+  return [...ESTIMATOR_NAMES];
 }
 
 export function studies(scale: StudyScale): Study[] {

@@ -1,13 +1,14 @@
 // infoplane mi: I(X;T) and I(T;Y) of one activation matrix.
 import type { Command } from 'commander';
-import { configFromFlags, posInt, UsageError } from '../../config/flags.js';
+import { byDefault, choices, configFromFlags, DEFAULT_EDGES, posInt, UsageError } from '../../config/flags.js';
 import { ESTIMATORS } from '../../estimators/index.js';
 import { InputError } from '../../data/errors.js';
 import { readLabels, readMatrix } from '../../data/files.js';
 import { Engine } from '../../engine/engine.js';
 import { loadWasmModule } from '../../engine/wasm-node.js';
 import { miOfMatrix } from '../../api.js';
-import type { Binning } from '../../config/config.js';
+import { DEFAULTS, ESTIMATOR_NAMES, type Binning } from '../../config/config.js';
+import { AUTO_S2_WIDTH } from '../../estimators/kde.js';
 import { shouldStream, streamedBinnedMi } from '../../estimators/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
 import { miFits, WASM_BUDGET } from '../../node/datasets.js';
@@ -65,17 +66,16 @@ const collect = (v: string, all: string[]) => [...all, v];
 
 export function register(program: Command): void {
   program.command('mi')
-    .description('I(X;T) and I(T;Y) of activation matrices (rows = samples), one JSON line per file')
     .requiredOption('--activations <file>', 'CSV, JSON array of rows, or .npy; repeat the flag for several files (one line each, in order)', collect, [] as string[])
     .requiredOption('--labels <file>', 'one label per row: CSV column, JSON array or .npy')
-    .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')
-    .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')
+    .option('--bins <n>', `number of bin edges linspace(lo, hi, n) ${byDefault(DEFAULT_EDGES.bins)}`)
+    .option('--bin-range <lo,hi>', `range of the edges ${byDefault([DEFAULT_EDGES.lo, DEFAULT_EDGES.hi])}`)
     .option('--bin-width <w>', 'bins of width w instead')
-    .option('--estimator <name>', 'bin | adaptive | kde-upper | kde-lower (default bin)')
-    .option('--bin-range-mode <mode>', 'fixed (--bin-range) | observed (the matrix\'s min/max) (default fixed)')
-    .option('--adaptive-bins <n>', 'bins of --estimator adaptive (default 30)')
-    .option('--noise-variance <s2>', 'KDE noise variance, or auto: 1e-3 for <= 64 columns, else 1e-1 (default auto)')
-    .option('--kde-samples <n>', 'KDE on at most n rows (seeded subsample); 0 = all (default 4096)')
+    .option('--estimator <name>', `${choices(ESTIMATOR_NAMES)} ${byDefault(DEFAULTS.estimators[0])}`)
+    .option('--bin-range-mode <mode>', `fixed (--bin-range) | observed (the matrix's min/max) ${byDefault(DEFAULTS.binRangeMode)}`)
+    .option('--adaptive-bins <n>', `bins of --estimator adaptive ${byDefault(DEFAULTS.adaptiveBins)}`)
+    .option('--noise-variance <s2>', `KDE noise variance, or auto: 1e-3 for <= ${AUTO_S2_WIDTH} columns, else 1e-1 ${byDefault(DEFAULTS.noiseVariance)}`)
+    .option('--kde-samples <n>', `KDE on at most n rows (seeded subsample); 0 = all ${byDefault(DEFAULTS.kdeSamples)}`)
     .option('--chunk-rows <n>', 'stream the activations file in chunks of n rows (automatic above 2^25 values)')
     .action(miCommand);
 }

@@ -55,7 +55,6 @@ function resultProblem(r: InfoplaneResult): string | null {
 
 export function register(program: Command): void {
   program.command('report')
-    .description('rebuild DIR/report.html from DIR/infoplane.json')
     .argument('<dir>', 'a folder written by `infoplane run`')
     .option('--svg', 'also write each estimator\'s information plane as a vector figure, DIR/plane-<estimator>.svg')
     .action(reportCommand);

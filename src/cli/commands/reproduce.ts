@@ -12,7 +12,6 @@ import type { CellResult } from '../../record/sweep.js';
 
 export function register(program: Command): void {
   program.command('reproduce')
-    .description("run the paper's studies (main net, training-set size, depth, tanh vs ReLU) and write a reproduction report; resumable")
     .option('--quick', `reduced version: ${QUICK.repeats} networks x ${QUICK.epochs} epochs per setting (full: ${FULL.repeats} x ${FULL.epochs})`)
     .option('--repeats <n>', 'override the networks per setting')
     .option('--epochs <n>', 'override the epochs')
