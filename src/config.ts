@@ -1,4 +1,5 @@
 // One type describes an experiment; presets are partial configs; the CLI only fills this in.
+import type { LabelMode } from './data/relabel.js';
 
 export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'linear' | 'softsign' | 'softplus';
 export type OptimizerName = 'sgd' | 'momentum' | 'adam';
@@ -32,9 +33,12 @@ export interface ExperimentConfig {
   estimators: string[];
   repeats: number;
   seed: number;
+  /** Training labels: the data's, shuffled over the rows (a control), or drawn from the noisy
+   *  label model `boundLabelNoise` (data/relabel.ts); drawn once from `seed`. */
+  labels: LabelMode;
   /** Compute the IB bound of the dataset (bound/) and each layer's gap to it. */
   bound: boolean;
-  /** The bound's label model: null = the data's labels, else p(y=1|x) = sigmoid(gamma (n + |S| - theta)) (12-bit data). */
+  /** The label model of the bound and of `labels: 'noisy'`: null = the data's labels, else p(y=1|x) = sigmoid(gamma (n + |S| - theta)) (12-bit data). */
   boundLabelNoise: { gamma: number; theta: number } | null;
   /** Bits I(X;T) must fall from its peak to count as compression (record/phases.ts). */
   compressionThreshold: number;
@@ -68,6 +72,7 @@ export const DEFAULTS: ExperimentConfig = {
   estimators: ['bin'],
   repeats: 1,
   seed: 0,
+  labels: 'data',
   bound: false,
   boundLabelNoise: null,
   compressionThreshold: 0.1,

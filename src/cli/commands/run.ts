@@ -4,7 +4,7 @@ import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { checkBoundLabels, configFromFlags, threadCount, type RunFlags } from '../options.js';
-import { checkRunFits, resolveDataset } from '../../node/datasets.js';
+import { checkRunFits, datasetOf } from '../../node/datasets.js';
 import { Interrupted, runRepeats } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
@@ -14,7 +14,7 @@ import { writeReport } from '../common.js';
 export async function runCommand(flags: RunFlags & { out: string; threads?: string }): Promise<void> {
   const config = configFromFlags(flags);
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
-  const data = resolveDataset(config.dataset, { labelColumn: config.labelColumn });
+  const data = datasetOf(config);
   checkRunFits(config, data);
   checkBoundLabels(config, data);
   prepareOutDir(flags.out);
@@ -91,7 +91,8 @@ export function addRunOptions(command: Command): Command {
     .option('--repeats <n>', 'networks with seeds seed..seed+n-1, averaged (default 1)')
     .option('--seed <n>', 'first seed (default 0)')
     .option('--bound', 'compute the IB bound of the dataset, overlay it on the planes and store each layer\'s gap to it')
-    .option('--label-noise-gamma <g>', 'with --bound: bound for noisy labels p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data)')
+    .option('--labels <mode>', 'training labels: data, shuffled (a control: permuted over the rows) or noisy (drawn once from --label-noise-gamma\'s model; seeded by --seed)')
+    .option('--label-noise-gamma <g>', 'noisy label model p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data): the bound\'s with --bound, the training labels\' with --labels noisy')
     .option('--label-noise-theta <t>', 'theta of the noisy label model (default 7.65, the ib12 threshold)')
     .option('--compression-threshold <bits>', 'I(X;T) must fall this much from its peak to count as compression (default 0.1)');
 }
