@@ -36,6 +36,8 @@ export interface ExperimentConfig {
   /** Training labels: the data's, shuffled over the rows (a control), or drawn from the noisy
    *  label model `boundLabelNoise` (data/relabel.ts); drawn once from `seed`. */
   labels: LabelMode;
+  /** Also measure the bin partition on the training rows and on the test rows apart (record/model-info.ts). */
+  splitMi: boolean;
   /** Compute the IB bound of the dataset (bound/) and each layer's gap to it. */
   bound: boolean;
   /** The label model of the bound and of `labels: 'noisy'`: null = the data's labels, else p(y=1|x) = sigmoid(gamma (n + |S| - theta)) (12-bit data). */
@@ -73,6 +75,7 @@ export const DEFAULTS: ExperimentConfig = {
   repeats: 1,
   seed: 0,
   labels: 'data',
+  splitMi: false,
   bound: false,
   boundLabelNoise: null,
   compressionThreshold: 0.1,

@@ -63,7 +63,7 @@ export interface RunFlags {
   split?: string; shuffle?: boolean | string; miSchedule?: string; miPoints?: string; bins?: string; binWidth?: string;
   binRange?: string; estimators?: string; repeats?: string; seed?: string; labelColumn?: string;
   // the IB bound and phases (bound/, record/phases.ts); bound may come as text from a sweep grid
-  bound?: boolean | string; labels?: string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
+  bound?: boolean | string; labels?: string; splitMi?: boolean | string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
   // the rival estimators (estimators/bin.ts, adaptive.ts, kde.ts)
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string;
 }
@@ -148,6 +148,7 @@ export function estimatorSettingsFromFlags(c: ExperimentConfig, f: RunFlags): vo
 function boundFromFlags(c: ExperimentConfig, f: RunFlags): void {
   if (f.bound !== undefined) c.bound = boolFlag('bound', f.bound);
   if (f.labels !== undefined) c.labels = oneOf('labels', f.labels, LABEL_MODES);
+  if (f.splitMi !== undefined) c.splitMi = boolFlag('split-mi', f.splitMi);
   if (f.labelNoiseGamma !== undefined && !c.bound && c.labels !== 'noisy') throw new UsageError('--label-noise-gamma: the label model is for the IB bound or --labels noisy; add --bound or --labels noisy');
   const noise = labelNoiseFromFlags(f.labelNoiseGamma, f.labelNoiseTheta);
   if (noise) c.boundLabelNoise = noise;

@@ -25,11 +25,12 @@ export function relabel(data: Dataset, mode: LabelMode, seed: number, noise: { g
   if (!noise) throw new RangeError('noisy labels need a label model (gamma, theta)');
   if (data.nInputs !== 12 || data.nClasses !== 2) throw new RangeError(`noisy labels score 12 input bits with 2 classes (like ib12); ${data.name} has ${data.nInputs} inputs and ${data.nClasses} classes`);
   const u = seededUniform(subSeed(seed, 'noisy labels'));
-  const bits = new Float64Array(12);
+  const bits = new Float64Array(12), labelProb = new Float64Array(data.nRows);
   for (let i = 0; i < data.nRows; i++) {
     for (let j = 0; j < 12; j++) bits[j] = data.X[i * 12 + j];
     const z = noise.gamma * (ib12Score(bits) - noise.theta);
-    y[i] = u() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    labelProb[i] = 1 / (1 + Math.exp(-z));
+    y[i] = u() < labelProb[i] ? 1 : 0;
   }
-  return { ...data, name: `${data.name} (labels drawn from sigmoid(${noise.gamma} (n + |S| - ${noise.theta})))`, y };
+  return { ...data, labelProb, name: `${data.name} (labels drawn from sigmoid(${noise.gamma} (n + |S| - ${noise.theta})))`, y };
 }

@@ -15,17 +15,26 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
   return `${b.bins} edges linspace(${b.lo}, ${b.hi}) (${b.bins - 1} bins + the >= ${b.hi} cell)`;
 }
 
-export const bin: EstimatorFactory = (config, engine, sizes) => {
+export const bin: EstimatorFactory = (config, engine, sizes) => binWith(config, engine, sizes, 'bin', config.binning);
+
+/** `bin` with a given number of edges over the configured range (-1, 1 for width binning): the
+ *  sensitivity of the bin estimate to its bin count (docs/SCIENCE.md, "Sensitivity"). */
+export const binEdges = (edges: number): EstimatorFactory => (config, engine, sizes) => {
+  const b = config.binning;
+  const [lo, hi] = b.kind === 'edges' ? [b.lo, b.hi] : [-1, 1];
+  return binWith(config, engine, sizes, `bin-${edges}`, { kind: 'edges', bins: edges, lo, hi });
+};
+
+function binWith(config: Parameters<EstimatorFactory>[0], engine: Parameters<EstimatorFactory>[1], sizes: Parameters<EstimatorFactory>[2], name: string, b: Binning): ReturnType<EstimatorFactory> {
   const e = engine.exports;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
   const out = engine.alloc(8 * 3);
   const rangeOut = engine.alloc(8);
-  const b = config.binning;
   const rangeMode: BinRangeMode = b.kind === 'edges' ? config.binRangeMode ?? 'fixed' : 'fixed';
   const [mode, p1, p2, nbins] = b.kind === 'edges' ? [BIN_MODE.edges, b.lo, b.hi, b.bins] : [BIN_MODE.width, b.width, 0, 0];
   const runLo: number[] = [], runHi: number[] = []; // running-max: per layer of this network
   return {
-    name: 'bin',
+    name,
     settings: binSettings(b, rangeMode),
     measure(input) {
       const points: PlanePoint[] = [];
@@ -46,4 +55,4 @@ export const bin: EstimatorFactory = (config, engine, sizes) => {
       return points;
     },
   };
-};
+}

@@ -34,6 +34,9 @@ export interface Series {
 export interface RunRecord extends Series {
   repeat: number; seed: number; status: 'ok' | 'diverged';
   divergedAt?: number;
+  /** With model-drawn labels: per layer at the last logged epoch, the IB self-consistency fit
+   *  (record/model-info.ts). */
+  selfConsistency?: { beta: number; divergence: number; cells: number }[];
   /** This network's phases (record/phases.ts), filled in by buildResult. */
   phases?: Phases;
 }

@@ -91,6 +91,7 @@ export function addRunOptions(command: Command): Command {
     .option('--repeats <n>', 'networks with seeds seed..seed+n-1, averaged (default 1)')
     .option('--seed <n>', 'first seed (default 0)')
     .option('--bound', 'compute the IB bound of the dataset, overlay it on the planes and store each layer\'s gap to it')
+    .option('--split-mi', 'also measure the bin partition on the training rows and on the test rows apart (series bin-train, bin-test)')
     .option('--labels <mode>', 'training labels: data, shuffled (a control: permuted over the rows) or noisy (drawn once from --label-noise-gamma\'s model; seeded by --seed)')
     .option('--label-noise-gamma <g>', 'noisy label model p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data): the bound\'s with --bound, the training labels\' with --labels noisy')
     .option('--label-noise-theta <t>', 'theta of the noisy label model (default 7.65, the ib12 threshold)')
