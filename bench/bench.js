@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { runNetwork } from '../dist/train/run-network.js';
 import { DEFAULTS } from '../dist/config.js';
 import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
-import { tfjsPeer, torchPeer, numpyPeer } from './peers.js';
+import { tfjsPeer, torchPeer, torchMnistPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { Network } from '../dist/model/network.js';
@@ -119,7 +119,7 @@ for (const c of cases) {
 }
 const line = (name, value, unit, note = '') => {
   results[name] = { [unit]: Number(Number(value).toPrecision(4)), ...(note ? { note } : {}) };
-  if (!json) console.log(`${name.padEnd(78)} ${typeof value === 'number' ? value.toFixed(unit === 'ms' || unit === 's' ? 3 : unit === 'x' ? 1 : 0).padStart(9) : value} ${unit}${note ? `  (${note})` : ''}`);
+  if (!json) console.log(`${name.padEnd(78)} ${typeof value === 'number' ? value.toFixed(unit === 'ms' || unit === 's' ? 3 : unit === 'x' ? (value < 10 ? 2 : 1) : 0).padStart(9) : value} ${unit}${note ? `  (${note})` : ''}`);
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const infoTrain = results['train epoch, paper net, batch 512']['epochs/s'];
@@ -156,6 +156,21 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   const pt = torchPeer(data, N_TRAIN, 512, 6);
   if (pt.skipped) line('PyTorch CPU: train epoch, paper net, batch 512', 'skipped', '', pt.skipped);
   else { line(`PyTorch ${pt.torch} CPU, 1 thread: train epoch, paper net, batch 512`, pt.epochsPerSecond, 'epochs/s'); line('  infoplane / PyTorch', infoTrain / pt.epochsPerSecond, 'x'); }
+  // Saxe et al.'s MNIST net: PyTorch on its BLAS with 1 and 2 threads against infoplane's rows
+  // (infoplane's one-thread case above; a case named "... N threads" is paired with PyTorch's N)
+  const mnistCases = Object.keys(results).filter((k) => k.includes('784-1024') && results[k]['samples/s']);
+  if (mnistData && mnistCases.length) {
+    for (const threads of [1, 2]) {
+      const m = torchMnistPeer(mnistData, threads, 8);
+      if (m.skipped) { line(`PyTorch CPU: MNIST net, ${threads} thread(s)`, 'skipped', '', m.skipped); continue; }
+      line(`PyTorch ${m.torch} CPU on ${m.blas}, ${m.threads} thread(s): MNIST net 784-1024-20-20-20-10, batch 128, SGD`, m.samplesPerSecond, 'samples/s',
+        `BLAS loaded: ${m.blasLibs.map((p) => p.split('/').pop()).join(', ') || 'none'}; built for ${m.blasBuild}`);
+      for (const k of mnistCases) {
+        const t = Number(/(\d+) threads?\b/.exec(k)?.[1] ?? 1);
+        if (t === threads) line(`  infoplane / PyTorch, MNIST net, ${threads} thread(s)`, results[k]['samples/s'] / m.samplesPerSecond, 'x');
+      }
+    }
+  }
   const np = numpyPeer(acts, net.widths, data.nRows, net.rowsPad, data.y, 4);
   if (np.skipped) line('numpy: binned MI of 6 layers', 'skipped', '', np.skipped);
   else {

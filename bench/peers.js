@@ -2,7 +2,7 @@
 // Debian's python3-torch / python3-numpy are installed, PyTorch and numpy. A missing peer is skipped
 // with a line saying how to get it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,20 @@ export function torchPeer(data, nTrain, batch, seconds) {
   writeFileSync(join(dir, 'y.npy'), npyBytes(data.y, [data.nRows]));
   const out = execFileSync(py, [join(HERE, 'peers', 'torch_train.py'), join(dir, 'X.npy'), join(dir, 'y.npy'), String(nTrain), String(batch), String(seconds)],
     { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** Saxe et al.'s MNIST net in PyTorch on the same rows, with `threads` threads (OpenMP and OpenBLAS). */
+export function torchMnistPeer(data, threads, seconds) {
+  const py = python('torch');
+  if (!py) return { skipped: 'PyTorch not found: apt-get install -y python3-torch python3-numpy libopenblas0-pthread' };
+  const dir = mkdtempSync(join(tmpdir(), 'infoplane-bench-'));
+  writeFileSync(join(dir, 'X.npy'), npyBytes(data.X, [data.nRows, data.nInputs]));
+  writeFileSync(join(dir, 'y.npy'), npyBytes(data.y, [data.nRows]));
+  const n = String(threads);
+  const out = execFileSync(py, [join(HERE, 'peers', 'torch_mnist.py'), join(dir, 'X.npy'), join(dir, 'y.npy'), String(seconds)],
+    { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n } });
+  rmSync(dir, { recursive: true, force: true });
   return JSON.parse(out.trim().split('\n').pop());
 }
 

@@ -11,10 +11,13 @@ export function shotDir(): string {
   return process.env.INFOPLANE_SHOTS ?? mkdtempSync(join(tmpdir(), 'infoplane-shots-'));
 }
 
-export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/** `enforceCsp`: keep the page's Content-Security-Policy (test-browser/csp.browser.ts). Otherwise it
+ *  is bypassed, because string predicates of waitForFunction are evaluated by eval in the page. */
+export async function launch(opts: { enforceCsp?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'infoplane-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, acceptDownloads: true, viewport: { width: 1280, height: 1100 },
+    bypassCSP: !opts.enforceCsp,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run'],
   });

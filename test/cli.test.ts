@@ -65,7 +65,7 @@ describe('infoplane run', () => {
       expect(r.stderr).toMatch(msg);
       expect(existsSync(d)).toBe(false);
     }
-  });
+  }, 60_000); // nine process starts: seconds on a loaded machine
 });
 
 describe('infoplane mi', () => {

@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { labelEntropy } from '../src/data/dataset.js';
 import { loadDatasetFile } from '../src/data/files.js';
 import { IB12_THRESHOLD, ib12, ib12Score } from '../src/data/ib12.js';
+import { expectPresent, referenceFile } from './helpers/outside.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const REFERENCE = path.resolve(repoRoot, '../shared/data/var_u.json');
+const { file: REFERENCE, run: hasReference } = referenceFile('var_u.json');
 
 describe('ib12', () => {
   const ds = ib12();
@@ -49,7 +47,8 @@ describe('ib12', () => {
     expect(() => ib12Score([1, 0])).toThrow(RangeError);
   });
 
-  it.skipIf(!fs.existsSync(REFERENCE))('equals the reference file var_u.json entry by entry', () => {
+  it.skipIf(!hasReference)('equals the reference file var_u.json entry by entry', () => {
+    expectPresent(REFERENCE);
     const ref = JSON.parse(fs.readFileSync(REFERENCE, 'utf8')) as { X: number[][]; y: number[] };
     // The file stores X as 4096 rows of 12 0/1 values and y as plain 0/1 labels (not one-hot).
     expect(ref.X.length).toBe(4096);

@@ -9,10 +9,11 @@ import { InputError } from '../src/data/errors.js';
 import { loadDatasetFile, nodeInflate, readLabels, readMatrix } from '../src/data/files.js';
 import { ib12 } from '../src/data/ib12.js';
 import { matCompressed, matDataset, matFile, matMatrixElement, parseMat } from '../src/data/mat.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { cli } from './helpers/cli.js';
+import { expectPresent, referenceFile } from './helpers/outside.js';
 
-const VAR_U_MAT = path.resolve(ROOT, '../shared/data/var_u.mat');
-const VAR_U_JSON = path.resolve(ROOT, '../shared/data/var_u.json');
+const { file: VAR_U_MAT, run: hasVarU } = referenceFile('var_u.mat');
+const VAR_U_JSON = referenceFile('var_u.json').file;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infoplane-mat-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -45,8 +46,9 @@ function datasetFile(opts: { compressed?: boolean; le?: boolean; names?: [string
   return matFile(compressed ? els.map((e) => matCompressed(deflateSync(e), le)) : els, le);
 }
 
-describe.skipIf(!fs.existsSync(VAR_U_MAT))('the reference var_u.mat', () => {
+describe.skipIf(!hasVarU)('the reference var_u.mat', () => {
   it('holds F (4096x12 uint8) and y (1x4096 double)', () => {
+    expectPresent(VAR_U_MAT);
     const vars = parseMat(fs.readFileSync(VAR_U_MAT), VAR_U_MAT, nodeInflate);
     expect(vars.map((v) => [v.name, v.className, v.dims.join('x'), v.complex])).toEqual([
       ['F', 'uint8', '4096x12', false], ['y', 'double', '1x4096', false], // y: class double, stored as uint8

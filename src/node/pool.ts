@@ -63,7 +63,11 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
     };
     w.on('message', (m: WorkerReply) => {
       if (m.kind === 'progress') hooks.onProgress?.(m.i, m.epochsDone);
-      else if (m.kind === 'done') { finish(m.i, m.record); feed(); }
+      else if (m.kind === 'done') {
+        // a failing hook (e.g. saving the result on a full disk) ends the run with its error
+        try { finish(m.i, m.record); } catch (e) { reject(e); return; }
+        feed();
+      }
       else reject(new Error(m.message));
     });
     w.on('error', reject);

@@ -91,7 +91,10 @@ export function expandGrid(spec: SweepSpec): Cell[] {
     const ordered: Record<string, string> = {};
     for (const ax of spec.axes) ordered[ax.key] = values[ax.key];
     const label = spec.axes.map((ax) => `${kebab(ax.key)}=${ordered[ax.key]}`).join(' ') || 'base';
-    const config = configFromFlags({ ...spec.base, ...ordered, name: `${spec.name} ${label}` });
+    // the name the user gave is checked as --name; the cell's label is added after the check, so a
+    // long generated name (long dataset paths, many axes) is not mistaken for a bad --name
+    const config = configFromFlags({ ...spec.base, ...ordered, name: spec.name });
+    config.name = `${spec.name} ${label}`;
     cells.push({ index, id: `c${String(index).padStart(3, '0')}`, label, values: ordered, config });
   }
   return cells;

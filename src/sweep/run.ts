@@ -1,8 +1,9 @@
 // Running a sweep on this machine: the networks not yet saved, on worker threads, each written as
 // soon as it finishes; then the merge. Ctrl-C / SIGTERM stop it with everything finished kept.
 import cliProgress from 'cli-progress';
-import { expandGrid, sweepJobs, type SweepSpec } from './grid.js';
-import { manifestOf, openSweep, readRuns, writeRun } from './store.js';
+import { expandGrid, sweepJobs, type Cell, type SweepSpec } from './grid.js';
+import { manifestOf, openSweep, readRuns, writeRun, type SweepManifest } from './store.js';
+import { InputError } from '../data/errors.js';
 import { mergeSweeps, type MergeOutcome } from './merge.js';
 import { checkRunFits, datasetKey, datasetOf } from '../node/datasets.js';
 import { Interrupted, runJobs, type Job } from '../node/pool.js';
@@ -11,9 +12,10 @@ import type { Dataset } from '../data/dataset.js';
 
 export interface SweepRun { trained: number; networks: number; seconds: number; merged?: MergeOutcome }
 
+export interface SweepOptions { threads: number; shard?: { i: number; n: number }; resume: boolean; label?: string }
+
 /** Runs (the rest of) a sweep into `out` and, unless it is a shard, merges it there. */
-export async function runSweep(spec: SweepSpec, out: string, opts: { threads: number; shard?: { i: number; n: number }; resume: boolean; label?: string }): Promise<SweepRun> {
-  const { threads, shard } = opts;
+export async function runSweep(spec: SweepSpec, out: string, opts: SweepOptions): Promise<SweepRun> {
   const cells = expandGrid(spec); // every value is checked here, before any work
   const datasets = new Map<string, Dataset>();
   for (const c of cells) {
@@ -24,9 +26,20 @@ export async function runSweep(spec: SweepSpec, out: string, opts: { threads: nu
     checkBoundLabels(c.config, datasets.get(key)!);
   }
   const manifest = manifestOf(spec, cells);
-  openSweep(out, manifest, opts.resume);
+  const release = openSweep(out, manifest, opts.resume);
+  try {
+    return await runLocked(spec, out, opts, cells, datasets, manifest);
+  } finally {
+    release();
+  }
+}
 
-  const done = new Set(readRuns(out, manifest).map((r) => `${r.cell}/${r.repeat}`));
+async function runLocked(spec: SweepSpec, out: string, opts: SweepOptions, cells: Cell[], datasets: Map<string, Dataset>, manifest: SweepManifest): Promise<SweepRun> {
+  const { threads, shard } = opts;
+  const { runs, invalid } = readRuns(out, manifest, (config) => Math.log2(datasets.get(datasetKey(config))!.nRows));
+  // a damaged or implausible network file is said by path and trained again (it is overwritten)
+  for (const bad of invalid) process.stderr.write(`infoplane: ${bad.file}: ${bad.problem}; training this network again\n`);
+  const done = new Set(runs.map((r) => `${r.cell}/${r.repeat}`));
   const mine = sweepJobs(cells, shard);
   const todo = mine.filter((j) => !done.has(`${j.cell.id}/${j.repeat}`));
   const jobs: Job[] = todo.map((j) => ({ config: j.cell.config, repeat: j.repeat }));
@@ -55,9 +68,10 @@ export async function runSweep(spec: SweepSpec, out: string, opts: { threads: nu
       },
     }, controller.signal);
   } catch (err) {
-    if (err instanceof Interrupted) {
-      throw new Interrupted(`interrupted: ${mine.length - todo.length + finished} of ${mine.length} networks are saved in ${out}; rerun with --resume to finish`);
-    }
+    const saved = `${mine.length - todo.length + finished} of ${mine.length} networks are saved in ${out}`;
+    if (err instanceof Interrupted) throw new Interrupted(`interrupted: ${saved}; rerun with --resume to finish`);
+    // e.g. a full disk: the one line names the file; what was saved stays
+    if (err instanceof InputError) throw new InputError(err.file, err.where, `${err.problem}; ${saved}; rerun with --resume to finish`);
     throw err;
   } finally {
     bar.stop();

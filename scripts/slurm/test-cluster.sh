@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# npm run test:cluster: the README's Slurm array and GNU parallel examples, run for real on a
+# throwaway single-node cluster (cluster.sh). Needs root, slurm-wlm, munge and parallel.
+#  1. sweep.sbatch as an array of 4 shards; merge; byte-identical to the unsharded sweep
+#  2. the same with one array task cancelled (scancel) mid-run: merge refuses the gap; the task
+#     resubmitted alone finishes with --resume; byte-identical again
+#  3. GNU parallel: the README's line verbatim; byte-identical again
+#  4. infoplane plane / reproduce sharded, where those commands take --shard
+# Exits non-zero on the first failure.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SLURM_DIR=$ROOT/scripts/slurm
+SHARDS=4
+T0=$(date +%s)
+
+fail() { echo "test:cluster FAILED: $*" >&2; exit 1; }
+step() { echo "--- $* ($(($(date +%s) - T0)) s)"; }
+for b in sbatch scancel squeue scontrol parallel munged; do
+  command -v "$b" >/dev/null || fail "$b not found: apt-get install -y slurm-wlm munge parallel"
+done
+[ -f "$ROOT/dist/cli/main.js" ] || fail "not built: npm run build"
+
+W=$(mktemp -d /tmp/infoplane-cluster-XXXXXX)
+chmod 755 "$W"
+STATE=$W/slurm
+cleanup() {
+  local rc=$?
+  "$SLURM_DIR/cluster.sh" stop "$STATE" >/dev/null || true
+  if [ $rc = 0 ]; then rm -rf "$W"; else echo "left for inspection: $W" >&2; fi
+}
+trap cleanup EXIT
+
+# `infoplane` on PATH, as a user's `npm install -g` or `npm link` would give
+mkdir -p "$W/bin"
+printf '#!/bin/sh\nexec node %q "$@"\n' "$ROOT/bin/infoplane.js" >"$W/bin/infoplane"
+chmod +x "$W/bin/infoplane"
+export PATH=$W/bin:$PATH
+
+# several cells x several repeats; each network takes long enough (~0.5 s) to cancel a task mid-run
+cd "$W"
+cat >study.yaml <<'EOF'
+name: cluster-test
+base: { epochs: 2000, repeats: 4, mi-schedule: "every:100" }
+grid:
+  activation: [tanh, relu]
+  layers: ["6,3", "5"]
+EOF
+NETS=16
+
+step "unsharded sweep"
+infoplane sweep --grid study.yaml --threads 2 --out whole >/dev/null
+
+# the sbatch script the README shows is the one shipped here
+awk '/^```bash$/ { inb = 1; buf = ""; next } /^```$/ { if (inb && buf ~ /#SBATCH --array/) printf "%s", buf; inb = 0; next } inb { buf = buf $0 "\n" }' \
+  "$ROOT/README.md" >readme.sbatch
+cmp -s readme.sbatch "$SLURM_DIR/sweep.sbatch" || { diff readme.sbatch "$SLURM_DIR/sweep.sbatch" >&2 || true; fail "README's sbatch block differs from scripts/slurm/sweep.sbatch"; }
+
+step "start the cluster"
+"$SLURM_DIR/cluster.sh" start "$STATE" | sed 's/^/  /'
+export SLURM_CONF=$STATE/slurm.conf
+
+# submit sweep.sbatch (array range and CPUs overridden as a user would on the command line)
+submit() { # OUT ARRAY -> job id
+  sbatch --parsable --array="$2" --cpus-per-task=1 --chdir="$W" --output="$W/log/%A_%a.out" \
+    "$SLURM_DIR/sweep.sbatch" study.yaml "$1" "$SHARDS" | cut -d';' -f1
+}
+wait_job() { # JOB: until no task is pending or running
+  for _ in $(seq 1200); do squeue -h -j "$1" 2>/dev/null | grep -q . || return 0; sleep 0.25; done
+  fail "job $1 still in the queue after 300 s"
+}
+task_state() { scontrol -o show job "$1" | grep -o 'JobState=[A-Z_]*' | cut -d= -f2; }
+saved() { find "$1" -path '*/runs/r*.json' 2>/dev/null | wc -l; }
+same() { # A B: byte-identical folders
+  diff -r "$1" "$2" >/dev/null || { diff -rq "$1" "$2" >&2 || true; fail "$2 differs from $1"; }
+  echo "  $2 == $1 byte for byte ($(find "$2" -type f | wc -l) files)"
+}
+mkdir -p log
+
+step "array job: $SHARDS shards"
+job=$(submit a "0-$((SHARDS - 1))")
+wait_job "$job"
+for i in $(seq 0 $((SHARDS - 1))); do
+  s=$(task_state "${job}_$i")
+  [ "$s" = COMPLETED ] || { cat "log/${job}_$i.out" >&2; fail "array task $i: $s"; }
+done
+[ "$(saved a)" = $NETS ] || fail "the shards saved $(saved a) networks, not $NETS"
+infoplane merge a/shard-* --out a/merged >/dev/null
+same whole a/merged
+
+step "array job with task 1 cancelled mid-run"
+job=$(submit b "0-$((SHARDS - 1))")
+for _ in $(seq 1200); do [ "$(saved b/shard-1)" -ge 1 ] && break; sleep 0.1; done
+[ "$(saved b/shard-1)" -ge 1 ] || fail "task 1 saved nothing within 120 s"
+scancel "${job}_1"
+wait_job "$job"
+s=$(task_state "${job}_1")
+[ "$s" = CANCELLED ] || fail "task 1 is $s after scancel, not CANCELLED"
+n1=$(saved b/shard-1)
+[ "$n1" -lt $((NETS / SHARDS)) ] || fail "task 1 finished all its networks before scancel (timing); rerun"
+echo "  task 1 cancelled with $n1 of $((NETS / SHARDS)) networks saved"
+if infoplane merge b/shard-* --out b/merged 2>merge.err; then fail "merge accepted a cancelled shard"; fi
+grep -q missing merge.err || fail "merge of a cancelled shard did not name the missing networks: $(cat merge.err)"
+rm -rf b/merged
+job=$(submit b 1)
+wait_job "$job"
+s=$(task_state "${job}_1")
+[ "$s" = COMPLETED ] || { cat "log/${job}_1.out" >&2; fail "resubmitted task 1: $s"; }
+grep -q "$((NETS / SHARDS - n1)) network(s) trained" "log/${job}_1.out" || fail "resubmitted task did not resume: $(cat "log/${job}_1.out")"
+infoplane merge b/shard-* --out b/merged >/dev/null
+same whole b/merged
+
+step "GNU parallel, the README's line"
+mkdir study
+line=$(grep -o 'parallel -j[0-9]* infoplane sweep [^`]*' "$ROOT/README.md" | head -1)
+merge_line=$(grep -o 'infoplane merge study/s?[^`]*' "$ROOT/README.md" | head -1)
+[ -n "$line" ] && [ -n "$merge_line" ] || fail "README has no GNU parallel example with its merge line"
+echo "  $line"
+bash -c "$line" >/dev/null
+echo "  $merge_line"
+bash -c "$merge_line" >/dev/null
+same whole study/merged
+
+# `plane` and `reproduce` take part where they can be sharded
+for c in plane reproduce; do
+  if infoplane "$c" --help 2>/dev/null | grep -q -- '--shard'; then
+    fail "infoplane $c now takes --shard: add it to this test"
+  else
+    echo "  infoplane $c: no --shard option, not run as an array"
+  fi
+done
+
+step "stop the cluster"
+"$SLURM_DIR/cluster.sh" stop "$STATE" | sed 's/^/  /'
+echo "test:cluster passed in $(($(date +%s) - T0)) s"
