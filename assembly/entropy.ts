@@ -425,7 +425,7 @@ export function act_range(act: usize, nUnits: i32, N: i32, B: i32, out: usize): 
   if (load<f32>(out) > load<f32>(out, 4)) { store<f32>(out, 0); store<f32>(out, 0, 4); }
 }
 
-// Entropy-based adaptive binning (EBAB, PAPER.md 5), per layer. ctx: the scratch of
+// Entropy-based adaptive binning (EBAB, docs/SCIENCE.md §5), per layer. ctx: the scratch of
 // unique_quantiles_f32 (assembly/sort.ts).
 
 /** ebab_create: scratch for layers of up to maxValues = units x rows values. */

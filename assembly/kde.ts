@@ -1,4 +1,4 @@
-// Kolchinsky-Tracey KDE bounds on I(X;T) and I(T;Y) (PAPER.md 4), in nats. With D'_ij =
+// Kolchinsky-Tracey KDE bounds on I(X;T) and I(T;Y) (docs/SCIENCE.md §4), in nats. With D'_ij =
 // ||h_i - h_j||^2 / (8 s2), e4 = exp(-D') is the lower bound's kernel (variance 4 s2) and
 // e4^4 = exp(-D/(2 s2)) the upper bound's, so one exp serves both. The self term j = i is 1 and
 // every other term is in [0, 1], so the sums are >= 1 and their logs need no max shift.

@@ -246,7 +246,7 @@ function accumulate_grad_stats(net: usize): void {
   }
 }
 
-/** Per weight matrix over the nb accumulated mini-batch gradients g_b (PAPER.md 3):
+/** Per weight matrix over the nb accumulated mini-batch gradients g_b (docs/SCIENCE.md §3):
  *  out[2l] = ||mean_b g_b||, out[2l+1] = sqrt(mean_b ||g_b - mean||^2). Clears the accumulators. */
 export function net_grad_stats(net: usize, nb: i32, out: usize): void {
   const L = gf(net, NF_LAYERS), gsum = <usize>gf(net, NF_GSUM), gsq = <usize>gf(net, NF_GSQ);

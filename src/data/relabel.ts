@@ -1,4 +1,4 @@
-// Training labels other than the data's own (docs/SCIENCE.md, "Controls" and "Claim 3"):
+// Training labels other than the data's own (docs/SCIENCE.md §2, §10):
 // - shuffled: the labels permuted over the rows (class counts kept), a control in which nothing
 //   about x predicts y, so test accuracy stays at chance and any "compression" is not learning;
 // - noisy: y drawn once per row from p(y=1|x) = sigmoid(gamma (n + |S| - theta)) on the 12-bit

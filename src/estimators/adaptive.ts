@@ -1,4 +1,4 @@
-// `adaptive`: entropy-based adaptive binning (EBAB, Chelombiev et al. 2019; PAPER.md 5). Per layer
+// `adaptive`: entropy-based adaptive binning (EBAB, Chelombiev et al. 2019; docs/SCIENCE.md §5). Per layer
 // and logged epoch the edges are equal-count quantiles of the layer's distinct values, so every bin
 // holds the same share of them; then the patterns are counted as for `bin`.
 import { BIN_MODE } from '../engine/engine.js';

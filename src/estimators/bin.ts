@@ -1,5 +1,5 @@
 // `bin`: the paper's estimator. Bin every unit, count distinct patterns; with distinct, uniform x,
-// I(X;T) = H(T) and I(T;Y) = H(T) - sum_y p(y) H(T|Y=y) (PAPER.md 3).
+// I(X;T) = H(T) and I(T;Y) = H(T) - sum_y p(y) H(T|Y=y) (docs/SCIENCE.md §3).
 // Range modes of edges binning: `fixed` uses lo, hi as given (the reference code, which clips
 // ReLU layers into [-1, 1]); `observed` uses each layer's min and max at that epoch; `running-max`
 // the layer's min and max over all epochs measured so far (state of this network's instance).
@@ -18,7 +18,7 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
 export const bin: EstimatorFactory = (config, engine, sizes) => binWith(config, engine, sizes, 'bin', config.binning);
 
 /** `bin` with a given number of edges over the configured range (-1, 1 for width binning): the
- *  sensitivity of the bin estimate to its bin count (docs/SCIENCE.md, "Sensitivity"). */
+ *  sensitivity of the bin estimate to its bin count (docs/SCIENCE.md §12). */
 export const binEdges = (edges: number): EstimatorFactory => (config, engine, sizes) => {
   const b = config.binning;
   const [lo, hi] = b.kind === 'edges' ? [b.lo, b.hi] : [-1, 1];

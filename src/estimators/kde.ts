@@ -1,4 +1,4 @@
-// `kde-upper` and `kde-lower`: the Kolchinsky-Tracey bounds of Saxe et al. (PAPER.md 4). Each row
+// `kde-upper` and `kde-lower`: the Kolchinsky-Tracey bounds of Saxe et al. (docs/SCIENCE.md §4). Each row
 // of a layer is the centre of a Gaussian of variance s2; the bounds on that mixture's entropy give
 // I(X;T) = H_bound(T) - H(T|X) and I(T;Y) = H_bound(T) - sum_y p(y) H_bound(T | Y=y). The wasm
 // kernel computes both bounds in one pass, in nats; points are reported in bits. When both

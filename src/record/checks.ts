@@ -1,4 +1,4 @@
-// Checks a result reports about its own estimates (docs/SCIENCE.md, "Checks"). The data-processing
+// Checks a result reports about its own estimates (docs/SCIENCE.md §12). The data-processing
 // inequality: each layer is a function of the one before, so for layers l < m no exact estimate
 // can give T_m more information about X or Y than T_l. Binned and KDE estimates can break it; how
 // often, and by how much, says how far to trust differences between layers.

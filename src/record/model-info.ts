@@ -1,4 +1,4 @@
-// Information under a known label model (docs/SCIENCE.md, "Claim 3"). With labels drawn from
+// Information under a known label model (docs/SCIENCE.md §3, §6). With labels drawn from
 // p(y|x), a plug-in I(T;Y) on the one drawn label per row overstates what T says about Y, and can
 // sit above the model's IB bound. Here a layer's binned partition T of the rows is combined with
 // p(y=1|x) itself: p(y|t) = mean of p(y|x) over the rows in t, I(T;Y) = H(Y) - sum_t p(t) H(Y|t),

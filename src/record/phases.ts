@@ -1,4 +1,4 @@
-// The paper's two phases as numbers (docs/SCIENCE.md, "Claim 2"): per layer, the logged epoch where
+// The paper's two phases as numbers (docs/SCIENCE.md §9, §11): per layer, the logged epoch where
 // the mini-batch gradients turn from drift to diffusion, and per estimator the epoch from which
 // I(X;T) compresses. The paper claims the two coincide; the report puts them side by side.
 import type { CompressionPhase, Phases, Series } from './schema.js';

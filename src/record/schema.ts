@@ -27,7 +27,7 @@ export interface Series {
   epochs: number[];
   mi: Record<string, MiSeries>;
   trainLoss: number[]; trainAcc: number[]; testLoss: number[]; testAcc: number[];
-  /** Per weight matrix, over the mini-batch gradients of a logged epoch (PAPER.md 3). */
+  /** Per weight matrix, over the mini-batch gradients of a logged epoch (docs/SCIENCE.md §3). */
   gradMean: number[][]; gradStd: number[][];
 }
 

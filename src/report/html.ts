@@ -121,11 +121,23 @@ function boundSection(result: InfoplaneResult): string {
     return k < 0 ? '<td>\u2013</td>' : `<td>${fmtFixed(row[k], 4)}${k === epochs.length - 1 ? '' : ` (epoch ${epochs[k]})`}</td>`;
   }).join('') + '</tr>').join('');
   const lm = bound.labelModel;
-  const labels = describeLabelModel(lm) + (lm.kind === 'noisy' ? '; the layers\' I(T;Y) uses the data\'s own labels' : '');
+  const labels = describeLabelModel(lm) + (lm.kind === 'noisy' ? (result.mi['bin-model'] ? '; bin-model measures I(T;Y) under that model' : '; the layers\' I(T;Y) uses the run\'s labels') : '');
   return `<section class="bound"><h2>Distance to the IB bound at epoch ${escapeHtml(epochs[epochs.length - 1] ?? '')}</h2>
 <table class="layers"><tr><th>layer</th>${ests.map((e) => `<th>${escapeHtml(e)} (bits)</th>`).join('')}</tr>${rows}</table>
 <p class="note">The bound's I(T;Y) at the layer's I(X;T) minus the layer's I(T;Y); 0 = on the bound. Bound (red curve on the planes):
 iterative IB by reverse annealing over beta, for ${escapeHtml(labels)}.</p></section>`;
+}
+
+/** The data-processing-inequality check per estimator (record/checks.ts). */
+function dpiSection(result: InfoplaneResult): string {
+  const d = result.dpi;
+  if (!d || !Object.keys(d).length) return '';
+  const cell = (c: { pairs: number; share: number; largest: number }) => `<td>${fmtFixed(100 * c.share, 1)}% of ${c.pairs}</td><td>${fmtFixed(c.largest, 4)}</td>`;
+  const rows = Object.entries(d).map(([e, c]) => `<tr><td>${escapeHtml(e)}</td>${cell(c.ixt)}${cell(c.ity)}</tr>`).join('');
+  return `<section class="dpi"><h2>Data-processing inequality</h2>
+<table class="layers"><tr><th>estimator</th><th>I(X;T): pairs broken</th><th>largest (bits)</th><th>I(T;Y): pairs broken</th><th>largest (bits)</th></tr>${rows}</table>
+<p class="note">Each layer is a function of the one before, so a deeper layer cannot carry more information about X or Y than a shallower one.
+Share of layer pairs (over every network and logged epoch) where this estimate has it do so, and the largest excess.</p></section>`;
 }
 
 export function renderReport(result: InfoplaneResult, assets: UplotAssets, timing?: Timing): string {
@@ -186,7 +198,7 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
 ${scrubBar()}
 ${planes || '<p class="note">No mutual-information estimates in this result.</p>'}
 <figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed)</figcaption><div class="plot"></div></figure>
-${phasesSection(result)}${boundSection(result)}
+${phasesSection(result)}${boundSection(result)}${dpiSection(result)}
 <div class="pair">
 <figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>
 <figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>

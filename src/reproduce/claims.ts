@@ -1,4 +1,4 @@
-// The paper's claims judged over networks (docs/SCIENCE.md, "Claims"): per-network measurements
+// The paper's claims judged over networks (docs/SCIENCE.md §11): per-network measurements
 // (measures.ts), then a stated rule and test over networks (stats/verdict.ts), with the controls
 // beside each claim. Nothing here looks at a curve averaged over networks. No Node imports.
 import type { RunRecord } from '../record/schema.js';
@@ -12,12 +12,13 @@ import {
 import { slopeWithCi } from '../stats/regression.js';
 import { spearman } from '../stats/rank.js';
 import { subSeed } from '../stats/rng.js';
+import { finiteMean } from '../stats/bootstrap.js';
 import {
   compressionMeasure, epochsToTestError, finalSmoothed, FLOOR_SDS, gapMeasure, hiddenLayers, lateJitter, overfitMeasure,
   relaxationTimes, switchMeasure, DEEP_FROM, type CompressionMeasure,
 } from './measures.js';
 import { mainEstimators, type StudyName } from './studies.js';
-import { MODEL_ESTIMATOR } from '../record/model-info.js';
+import { MODEL_ESTIMATOR, TEST_ESTIMATOR, TRAIN_ESTIMATOR } from '../record/model-info.js';
 
 export type { Verdict, ClaimRow } from '../stats/verdict.js';
 
@@ -39,10 +40,7 @@ export interface Evaluation { claims: ClaimRow[]; exploratory: ExploratoryRow[];
 
 type Studies = Map<StudyName, CellResult[]>;
 
-const meanOf = (xs: readonly number[]) => {
-  const f = xs.filter(Number.isFinite);
-  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
-};
+const meanOf = finiteMean;
 const runsOf = (s: Studies, name: StudyName, cell = 0): RunRecord[] => s.get(name)?.[cell]?.result.runs ?? [];
 const has = (runs: RunRecord[], est: string) => runs.length > 0 && runs[0].mi[est] !== undefined;
 const layerName = (l: number) => `L${l + 1}`;
@@ -239,8 +237,12 @@ function claim5(s: Studies, seed: number): ClaimRow | null {
     small.m.map((x) => x.ityDrop), large.m.map((x) => x.ityDrop), floor, seed);
   const lossFloor = meanOf(small.m.map((x) => x.lossFloor));
   const loss = exceeds(`${small.f * 100}%: rise of the test loss after its minimum`, small.m.map((x) => x.lossRise), lossFloor, seed);
+  const rowsApart = (p: (typeof per)[number]) => [TRAIN_ESTIMATOR, TEST_ESTIMATOR].filter((e) => has(p.c.result.runs, e)).map((e) =>
+    measure(`${p.f * 100}%: fall of I(T;Y), last hidden layer, ${e === TRAIN_ESTIMATOR ? 'training' : 'test'} rows only (bits)`,
+      p.c.result.runs.map((r) => overfitMeasure(r, e).ityDrop), seed, floor));
   const measures = per.flatMap((p) => [
     measure(`${p.f * 100}%: fall of I(T;Y), last hidden layer (bits)`, p.m.map((x) => x.ityDrop), seed, floor),
+    ...rowsApart(p),
     measure(`${p.f * 100}%: epoch of the I(T;Y) peak, log10(epoch + 1)`, p.m.map((x) => Math.log10(x.ityPeakEpoch + 1)), seed),
     measure(`${p.f * 100}%: final test accuracy`, p.c.result.runs.map((r) => finalSmoothed(r.testAcc)), seed),
   ]);
@@ -249,7 +251,9 @@ function claim5(s: Studies, seed: number): ClaimRow | null {
     rule: `reproduced when the smallest training set's late fall of the last hidden layer's I(T;Y) exceeds the largest set's by more than the floor (${FLOOR_SDS} SD of I(T;Y)'s late jitter; Mann-Whitney) ` +
       'and, with the smallest set, the test loss rises after its minimum by more than its own floor (the fall coincides with overfitting)',
     effect: drop.effect, test: drop.test, controls: [control(`${small.f * 100}%: test-loss rise`, loss)], measures,
-    notes: ['I(T;Y) is measured on all rows together; the training-row and test-row estimates are not separated yet.'],
+    notes: has(small.c.result.runs, TEST_ESTIMATOR)
+      ? ['The verdict uses I(T;Y) over all rows, as the paper; the measurements give it on the training rows and on the test rows apart (same bins).']
+      : ['I(T;Y) is measured on all rows together (the study ran without --split-mi).'],
   };
 }
 

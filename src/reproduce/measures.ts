@@ -1,4 +1,4 @@
-// Per-network measurements the claims are judged on (docs/SCIENCE.md, "Per-network measurements").
+// Per-network measurements the claims are judged on (docs/SCIENCE.md §9, §11).
 // Every quantity is computed on one network's series; statistics over networks come afterwards
 // (stats/). Series are smoothed by a windowed median over logged epochs so that one noisy epoch
 // moves neither a peak nor a final value. No Node imports.
@@ -6,6 +6,7 @@ import type { IBPoint } from '../bound/ib.js';
 import { boundAt } from '../bound/ib.js';
 import { SNR_WINDOW, snrSeries, snrSwitch, windowedMedian } from '../record/phases.js';
 import type { RunRecord } from '../record/schema.js';
+import { finiteMean } from '../stats/bootstrap.js';
 
 /** Logged epochs in the median window of I(X;T), I(T;Y) and error series. */
 export const SMOOTH_WINDOW = 5;
@@ -56,10 +57,7 @@ export function fallOf(epochs: readonly number[], v: readonly number[]): Fall {
   return { peak, peakEpoch: epochs[k], initial, final, amount, relative: span > 0 ? amount / span : 0, k };
 }
 
-const meanOf = (xs: readonly number[]) => {
-  const f = xs.filter(Number.isFinite);
-  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
-};
+const meanOf = finiteMean;
 
 /** Hidden layer indices (the softmax output excluded) from `from` on. */
 export const hiddenLayers = (r: Pick<RunRecord, 'gradMean'>, from = 0) =>

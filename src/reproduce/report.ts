@@ -8,7 +8,7 @@ import type { ClaimRow, Effect } from '../stats/verdict.js';
 import { windowedMedian, snrSeries, SNR_WINDOW } from '../record/phases.js';
 import { effectText, PAPER_ESTIMATOR, type DpiRow, type ExploratoryRow, type SensitivityRow } from './claims.js';
 import { hiddenLayers, switchMeasure, DEEP_FROM } from './measures.js';
-import { summarize } from '../stats/bootstrap.js';
+import { finiteMean, summarize } from '../stats/bootstrap.js';
 import { chart, CHART_CSS, PALETTE, type ErrPoint, type Line } from './svg.js';
 import type { StudyName } from './studies.js';
 import { MODEL_ESTIMATOR } from '../record/model-info.js';
@@ -74,7 +74,7 @@ function claim2Figures(s: Studies, seed: number): string {
   const E = r.epochs[r.epochs.length - 1] + 1;
   const ys = lines.flatMap((l) => l.points.map((p) => p[1])).filter((v) => Number.isFinite(v) && v > 0);
   return chart({
-    title: 'smoothed gradient SNR (median over networks), onset and switch with 95% CI', width: 560, height: 260,
+    title: 'smoothed SNR (median over networks); onset and switch, 95% CI', width: 560, height: 280,
     x: { label: 'epoch + 1', min: 1, max: E, log: true }, y: { label: 'SNR = mean / std', min: Math.min(0.1, ...ys), max: Math.max(10, ...ys), log: true },
     lines, markers: [
       { y: 1, color: '#555', label: 'SNR = 1' },
@@ -90,7 +90,7 @@ function claim3Figures(s: Studies): string {
   const bound: Line = { points: r.bound.points.map((p) => [p.ixt, p.ity] as [number, number]), color: '#000', width: 1, dash: '5 3', label: 'IB bound (noisy labels)' };
   const est = r.mi[MODEL_ESTIMATOR] ? MODEL_ESTIMATOR : PAPER_ESTIMATOR, mi = r.mi[est];
   const untrained: ErrPoint[] = mi.ixt.slice(0, -1).map((row, l) => ({ x: row[0], y: mi.ity[l][0], color: PALETTE[l % PALETTE.length], hollow: true }));
-  return plane(`noisy labels (${est}): trained (filled, CI) and untrained (hollow)`, r, est, { lines: [bound], points: untrained });
+  return plane(`noisy labels (${est}): trained / untrained (o)`, r, est, { lines: [bound], points: untrained });
 }
 
 function claim4Figures(s: Studies, row: ClaimRow): string {
@@ -101,7 +101,7 @@ function claim4Figures(s: Studies, row: ClaimRow): string {
   const mean = meanOf(pts.map((p) => p.y)), xm = meanOf(pts.map((p) => p.x)), b = row.effect.estimate;
   const fit: Line = { points: [[1, mean + b * (1 - xm)], [5, mean + b * (5 - xm)]], color: '#b42318', dash: '4 3', label: `slope ${f3(b)} [${f3(row.effect.ci95[0])}, ${f3(row.effect.ci95[1])}]` };
   return chart({
-    title: 'epochs to the test-error target per depth (mean, 95% CI)', width: 380,
+    title: 'epochs to the test-error target (mean, 95% CI)', width: 380,
     x: { label: 'hidden layers', min: 0.5, max: 5.5 }, y: { label: 'log10(epochs + 1)', min: Math.min(...ys) - 0.2, max: Math.max(...ys) + 0.2 },
     points: pts, lines: [fit],
   });
@@ -122,8 +122,8 @@ function claim5Figures(s: Studies): string {
   if (!cells) return '';
   const items = (pick: (r: InfoplaneResult) => { y: number[]; band?: [number, number][] }) => cells.map((c, i) => ({ r: c.result, ...pick(c.result), label: `${Number(c.values.trainFraction) * 100}%`, color: PALETTE[i] }));
   const last = (r: InfoplaneResult) => r.layers.length - 2;
-  return seriesChart('I(T;Y) of the last hidden layer (mean, 95% band)', 'I(T;Y) [bits]', items((r) => ({ y: r.mi[PAPER_ESTIMATOR].ity[last(r)], band: r.ci95?.mi[PAPER_ESTIMATOR].ity[last(r)] }))) +
-    seriesChart('test loss (mean, 95% band)', 'test loss', items((r) => ({ y: r.testLoss, band: r.ci95?.testLoss })));
+  return seriesChart('I(T;Y), last hidden layer (95% band)', 'I(T;Y) [bits]', items((r) => ({ y: r.mi[PAPER_ESTIMATOR].ity[last(r)], band: r.ci95?.mi[PAPER_ESTIMATOR].ity[last(r)] }))) +
+    seriesChart('test loss (95% band)', 'test loss', items((r) => ({ y: r.testLoss, band: r.ci95?.testLoss })));
 }
 
 function saxeFigures(s: Studies): string {
@@ -131,7 +131,7 @@ function saxeFigures(s: Studies): string {
   if (!cells) return '';
   return cells.map((c) => {
     const r = c.result, deep = hiddenLayers(r.runs[0] ?? { gradMean: [] }, DEEP_FROM);
-    return seriesChart(`${c.values.activation}: I(X;T) of the deeper layers (mean, 95% band)`, 'I(X;T) [bits]', deep.map((l, i) => ({
+    return seriesChart(`${c.values.activation}: I(X;T), deeper layers (95% band)`, 'I(X;T) [bits]', deep.map((l, i) => ({
       r, y: r.mi[PAPER_ESTIMATOR].ixt[l], band: r.ci95?.mi[PAPER_ESTIMATOR].ixt[l], label: r.layers[l].name, color: PALETTE[(i + DEEP_FROM) % PALETTE.length],
     })));
   }).join('');
@@ -143,10 +143,7 @@ function median(xs: number[]): number {
   const m = v.length >> 1;
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
-function meanOf(xs: number[]): number {
-  const f = xs.filter(Number.isFinite);
-  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
-}
+const meanOf = finiteMean;
 
 function effectRow(e: Effect): string {
   return `<tr><td>${escapeHtml(e.name)}</td><td>${f3(e.estimate)}</td><td>[${f3(e.ci95[0])}, ${f3(e.ci95[1])}]</td><td>${e.n}</td><td>${f3(e.floor)}</td></tr>`;

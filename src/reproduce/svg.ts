@@ -84,6 +84,10 @@ export function chart(c: Chart): string {
   const legend = [...(c.lines ?? []).filter((l) => l.label).map((l) => ({ label: l.label!, color: l.color })),
     ...(c.points ?? []).filter((p) => p.label).map((p) => ({ label: p.label!, color: p.color })),
     ...(c.markers ?? []).filter((p) => p.label).map((p) => ({ label: p.label!, color: p.color }))];
+  if (legend.length) {
+    const w = Math.min(pw - 4, 6 + 5.6 * Math.max(...legend.map((g) => g.label.length)));
+    out.push(`<rect x="${m.l + 2}" y="${m.t + 2}" width="${r1(w)}" height="${4 + 11 * legend.length}" fill="#fff" fill-opacity="0.8"/>`);
+  }
   legend.forEach((g, i) => out.push(`<text x="${m.l + 6}" y="${m.t + 12 + 11 * i}" class="lg" fill="${g.color}">${escapeHtml(g.label)}</text>`));
   out.push('</svg>');
   return out.join('');

@@ -1,4 +1,4 @@
-// Least-squares slope with a pairs-bootstrap 95% CI (docs/SCIENCE.md, "Statistics"): resampling
+// Least-squares slope with a pairs-bootstrap 95% CI (docs/SCIENCE.md §7): resampling
 // (x, y) pairs, i.e. whole networks, makes no assumption about the residuals' distribution or
 // equal variance across x. The fit itself is simple-statistics' linearRegression.
 import { linearRegression } from 'simple-statistics';

@@ -1,4 +1,4 @@
-// infoplane bound: the information bottleneck bound of a dataset (PAPER.md 6), as JSON points.
+// infoplane bound: the information bottleneck bound of a dataset (docs/SCIENCE.md §6), as JSON points.
 import type { Command } from 'commander';
 import { IB12_THRESHOLD } from '../../data/ib12.js';
 import { resolveDataset } from '../../node/datasets.js';
