@@ -1,5 +1,7 @@
-// Activations and their derivatives. Derivatives are written in terms of the output a = f(z), so
+// Activations and their derivatives. Plain TypeScript twin: src/reference/activations.ts
+// (refActForward, refActBackward). Derivatives are written in terms of the output a = f(z), so
 // backward passes only need the stored activations. Codes match docs/ABI.md.
+import { thread_scratch } from './team';
 
 export const ACT_LINEAR = 0;
 export const ACT_TANH = 1;
@@ -67,13 +69,12 @@ const ABS_MASK = memory.data<u32>([0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7ffffff
 }
 
 // A single vector goes through the pair code (tails of loops and act_forward only), so there is one
-// tanh: the same bits wherever it runs.
-const TANH_SCRATCH = memory.data(32, 16);
-
+// tanh: the same bits wherever it runs. The scratch is the thread's own.
 // @ts-ignore: decorator
 @inline export function tanh4(x: v128): v128 {
-  tanh4x2_store(TANH_SCRATCH, x, x);
-  return v128.load(TANH_SCRATCH);
+  const q = thread_scratch();
+  tanh4x2_store(q, x, x);
+  return v128.load(q);
 }
 
 // @ts-ignore: decorator

@@ -1,15 +1,9 @@
-// Dense layer over [unit][sample] buffers: f32x4 lanes run across samples, because layer widths of
+// Dense layer over [unit][sample] buffers. Plain TypeScript twin: src/reference/dense.ts
+// (refDenseForward, refDenseBackward). f32x4 lanes run across samples, because layer widths of
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
 // Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
 import { act4, act4x2_store, dact4, ACT_TANH } from './activation';
-
-// @ts-ignore: decorator
-@inline function madd(acc: v128, a: v128, b: v128): v128 { return f32x4.add(acc, f32x4.mul(a, b)); }
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { madd, hsum } from './util';
 
 // dst[0 .. 4m) = init + sum_k w[k] src_k[0 .. 4m) for m = 8 or 4 vectors of one row, where src_k is
 // `src + k rowBytes` and w[k] is at `w + k wStep`, k < n: one row against a column of weights, with
@@ -133,15 +127,29 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
 // dense_backward: dOut [nOut][B] -> dW [nOut][nIn], db [nOut], and (if dInp != 0) dInp [nIn][B]
 // = (W^T dOut) * f'(inp), the gradient at the previous layer's pre-activation.
 export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
-  if (actIn == ACT_TANH) backward_loops(dInp, dW, db, dOut, inp, W, nIn, nOut, B, ACT_TANH);
-  else backward_loops(dInp, dW, db, dOut, inp, W, nIn, nOut, B, actIn);
+  dense_param_grad(dW, db, dOut, inp, nIn, nOut, B);
+  if (dInp != 0) dense_input_grad(dInp, dOut, inp, W, nIn, nIn, nOut, B, actIn);
 }
 
+// The two halves of dense_backward, which threads share out separately: dW and db by output units,
+// dInp by input units (a slice of inputs [lo, hi) is dInp + lo B, inp + lo B, W + lo, hi - lo
+// inputs, with wStride = the full fan in).
+export function dense_param_grad(dW: usize, db: usize, dOut: usize, inp: usize, nIn: i32, nOut: i32, B: i32): void {
+  bias_grad(db, dOut, nOut, B);
+  weight_grad(dW, dOut, inp, nIn, nOut, B);
+}
+
+export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32): void {
+  if (actIn == ACT_TANH) input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, ACT_TANH);
+  else input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, actIn);
+}
+
+// db [nOut] = sum over the B columns of dOut [nOut][B]
 // @ts-ignore: decorator
-@inline function backward_loops(dInp: usize, dW: usize, db: usize, dOut: usize, inp: usize, W: usize, nIn: i32, nOut: i32, B: i32, actIn: i32): void {
+@inline function bias_grad(db: usize, dOut: usize, nOut: i32, B: i32): void {
   const rowBytes = <usize>B << 2;
   let o = 0;
-  // db: four outputs per pass, so four independent add chains are in flight (one chain waits
+  // four outputs per pass, so four independent add chains are in flight (one chain waits
   // for each add's latency)
   for (; o + 4 <= nOut; o += 4) {
     const d = dOut + <usize>o * rowBytes;
@@ -165,7 +173,13 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
     for (let s: usize = 0; s < rowBytes; s += 16) sb = f32x4.add(sb, v128.load(d + s));
     store<f32>(db + (<usize>o << 2), hsum(sb));
   }
-  o = 0;
+}
+
+// dW [nOut][nIn] = dOut [nOut][B] . inp [nIn][B]^T
+// @ts-ignore: decorator
+@inline function weight_grad(dW: usize, dOut: usize, inp: usize, nIn: i32, nOut: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  let o = 0;
   // two outputs x four inputs per pass over the samples: six loads feed eight dot products
   for (; o + 2 <= nOut; o += 2) {
     const d0 = dOut + <usize>o * rowBytes, d1 = d0 + rowBytes;
@@ -227,7 +241,12 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       store<f32>(wRow + (<usize>i << 2), hsum(a0));
     }
   }
-  if (dInp == 0) return;
+}
+
+// dInp [nIn][B] = (W [nOut][nIn]^T . dOut [nOut][B]) * f'(inp [nIn][B]), f the activation actIn
+// @ts-ignore: decorator
+@inline function input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32): void {
+  const rowBytes = <usize>B << 2, wStep = <usize>wStride << 2;
   let s = 0;
   for (; s + 16 <= B; s += 16) {
     const so = <usize>s << 2;
@@ -237,7 +256,6 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
       let d = dOut + so;
       let w = W + (<usize>i << 2);
-      const wStep = <usize>nIn << 2;
       for (let o = 0; o < nOut; o++) {
         const u = v128.load32_splat(w), v = v128.load32_splat(w, 4);
         const g0 = v128.load(d), g1 = v128.load(d, 16), g2 = v128.load(d, 32), g3 = v128.load(d, 48);
@@ -254,7 +272,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
   // an odd last input: 32 samples per pass, as in forward_loops
   if (nIn & 1) {
     const i = nIn - 1;
-    const q0 = <usize>i * rowBytes, wi = W + (<usize>i << 2), wStep = <usize>nIn << 2;
+    const q0 = <usize>i * rowBytes, wi = W + (<usize>i << 2);
     let t = 0;
     for (; t + 32 <= s; t += 32) {
       const q = q0 + (<usize>t << 2);
@@ -273,7 +291,7 @@ export function dense_backward(dInp: usize, dW: usize, db: usize, dOut: usize, i
       let acc = f32x4.splat(0);
       let d = dOut + so;
       for (let o = 0; o < nOut; o++) {
-        acc = madd(acc, v128.load32_splat(W + (<usize>(o * nIn + i) << 2)), v128.load(d));
+        acc = madd(acc, v128.load32_splat(W + (<usize>(o * wStride + i) << 2)), v128.load(d));
         d += rowBytes;
       }
       const q = <usize>i * rowBytes + so;

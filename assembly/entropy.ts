@@ -1,8 +1,9 @@
-// Binned-pattern entropies: bin every unit of a layer for all rows and count the distinct patterns
-// exactly, with per-class counts. A row's pattern is packed into a u64 key when the code ranges
+// Binned-pattern entropies. Plain TypeScript twins: src/reference/mi.ts (refMiBinned) and, for
+// explicit edges, act_range and EBAB, src/reference/adaptive.ts. Bin every unit of a layer for all
+// rows and count the distinct patterns exactly, with per-class counts. A row's pattern is packed into a u64 key when the code ranges
 // fit (then the key is the pattern); otherwise the key is a hash and a key match is confirmed by
 // comparing the whole pattern, so a collision can never merge two patterns.
-import { alloc } from './memory';
+import { alloc, take, is_sizing, size_begin, size_end } from './memory';
 import { unique_quantiles_f32, sort_scratch_bytes, finite_range } from './sort';
 
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
@@ -15,38 +16,55 @@ const MAX_BINS = 1 << 16;
 const GRID = 8192;
 const GRID_MIXED = -1;
 
-// Context header (i32 fields); all scratch is sized once in mi_create.
-const C_K = 0, C_KEYS = 1, C_SLOTS = 2, C_PCOUNT = 3, C_REP = 4, C_USED = 5, C_PLOG = 6, C_CLASS = 7,
-  C_SHIFT = 8, C_MIN = 9, C_EDGES = 10;
-// A hash slot: key u64, pattern id + 1 i32 (0 = empty), 4 bytes unused.
+/** The scratch of mi_binned, sized once in mi_create, and the binning rule of the current call. */
+@unmanaged class MiCtx {
+  K: i32;
+  keys: usize;   // u64 [Np]: one key per row
+  slots: usize;  // [cap] hash slots: key u64, pattern id + 1 i32 (0 = empty), 4 bytes unused
+  pcount: usize; // i32 [maxN][K]: rows per pattern and class
+  rep: usize;    // i32 [maxN]: a pattern's first row
+  used: usize;   // i32 [maxN]: a pattern's slot
+  plog: usize;   // f64 [maxN + 1]: c log2 c
+  classN: usize; // i32 [K]
+  shift: usize;  // i32 [maxUnits]: a unit's bit offset in a packed key
+  minc: usize;   // i64 [maxUnits]: a unit's smallest cell
+  edges: usize;  // f32 [MAX_BINS] edges, then i32 [GRID] the explicit-edges grid
+  // the rule of the current call, for the pattern comparison of hashed keys
+  mode: i32;
+  top: i32;      // the top cell, nbins - 1
+  p1: f64;       // lowest edge (edges, explicit) or width
+  inv: f64;      // cells per unit of value (edges), grid cells per unit (explicit; 0 = no grid)
+}
 const SLOT = 16;
 
-// @ts-ignore: decorator
-@inline function fld(ctx: usize, f: i32): usize { return <usize>load<i32>(ctx + (<usize>f << 2)); }
-// @ts-ignore: decorator
-@inline function put(ctx: usize, f: i32, v: usize): void { store<i32>(ctx + (<usize>f << 2), <i32>v); }
 // @ts-ignore: decorator
 @inline function log_cap(n: i32): i32 { let l = 4; while ((1 << l) < 2 * n) l++; return l; }
 
 // mi_create: scratch for up to maxN rows of up to maxUnits units and K classes
 export function mi_create(maxN: i32, maxUnits: i32, K: i32): usize {
-  const ctx = alloc(64);
+  const ctx = changetype<MiCtx>(take(<f64>offsetof<MiCtx>(), true));
   const cap = 1 << log_cap(maxN), np = (maxN + 3) & ~3;
-  put(ctx, C_K, K);
-  put(ctx, C_KEYS, alloc(<u32>(np * 8)));
-  put(ctx, C_SLOTS, alloc(<u32>(cap * SLOT))); // all counts zero; kept so between calls
-  put(ctx, C_PCOUNT, alloc(<u32>(maxN * K * 4)));
-  put(ctx, C_REP, alloc(<u32>(maxN * 4)));
-  put(ctx, C_USED, alloc(<u32>(maxN * 4)));
-  const plog = alloc(<u32>((maxN + 1) * 8));
-  put(ctx, C_PLOG, plog);
+  ctx.K = K;
+  ctx.keys = take(8.0 * np);
+  ctx.slots = take(<f64>SLOT * cap); // all counts zero; kept so between calls
+  ctx.pcount = take(4.0 * maxN * K);
+  ctx.rep = take(4.0 * maxN);
+  ctx.used = take(4.0 * maxN);
+  ctx.plog = take(8.0 * (maxN + 1));
   // c log2 c for every possible count: the entropy sums become table lookups
-  for (let c = 2; c <= maxN; c++) store<f64>(plog + (<usize>c << 3), <f64>c * Math.log2(<f64>c));
-  put(ctx, C_CLASS, alloc(<u32>(K * 4)));
-  put(ctx, C_SHIFT, alloc(<u32>(maxUnits * 4)));
-  put(ctx, C_MIN, alloc(<u32>(maxUnits * 8)));
-  put(ctx, C_EDGES, alloc(MAX_BINS * 4 + GRID * 4)); // edges, then the explicit-edges grid
-  return ctx;
+  if (!is_sizing()) for (let c = 2; c <= maxN; c++) store<f64>(ctx.plog + (<usize>c << 3), <f64>c * Math.log2(<f64>c));
+  ctx.classN = take(4.0 * K);
+  ctx.shift = take(4.0 * maxUnits);
+  ctx.minc = take(8.0 * maxUnits);
+  ctx.edges = take(<f64>(MAX_BINS * 4 + GRID * 4)); // edges, then the explicit-edges grid
+  return changetype<usize>(ctx);
+}
+
+/** The bytes mi_create(maxN, maxUnits, K) would allocate: out f64[2] = total, largest buffer. */
+export function mi_bytes(maxN: i32, maxUnits: i32, K: i32, out: usize): void {
+  size_begin();
+  mi_create(maxN, maxUnits, K);
+  size_end(out);
 }
 
 /** f32(linspace(p1, p2, nbins)) as numpy computes it in f64 (start + k * step, last = stop). */
@@ -275,8 +293,9 @@ function pack_edges(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits: 
 
 /** Keys for any rule, row by row: packed when the per-unit code ranges fit 64 bits (returns
  *  true), else hashed (returns false). */
-function keys_general(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): bool {
-  const keys = fld(ctx, C_KEYS), shift = fld(ctx, C_SHIFT), minc = fld(ctx, C_MIN);
+function keys_general(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32): bool {
+  const keys = ctx.keys, shift = ctx.shift, minc = ctx.minc;
+  const mode = ctx.mode, edges = ctx.edges, top = ctx.top, p1 = ctx.p1, inv = ctx.inv;
   let bits = 0;
   for (let u = 0; u < nUnits; u++) {
     const row = act + (<usize>(u * B) << 2);
@@ -308,7 +327,8 @@ function keys_general(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, mode:
   return packed;
 }
 
-function same_pattern(act: usize, nUnits: i32, B: i32, a: i32, b: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): bool {
+function same_pattern(ctx: MiCtx, act: usize, nUnits: i32, B: i32, a: i32, b: i32): bool {
+  const mode = ctx.mode, edges = ctx.edges, top = ctx.top, p1 = ctx.p1, inv = ctx.inv;
   for (let u = 0; u < nUnits; u++) {
     const row = act + (<usize>(u * B) << 2);
     if (cell(mode, load<f32>(row + (<usize>a << 2)), edges, top, inv, p1) != cell(mode, load<f32>(row + (<usize>b << 2)), edges, top, inv, p1)) return false;
@@ -323,9 +343,10 @@ function same_pattern(act: usize, nUnits: i32, B: i32, a: i32, b: i32, mode: i32
  *  V8 kept every local of this loop on the stack: 1.5-2x slower; with the comparison a runtime
  *  choice, the packed case was 7% slower). */
 // @ts-ignore: decorator
-@inline function count_patterns(keys: usize, N: i32, slots: usize, mask: i32, hashShift: u64, rep: usize, used: usize,
-  pcount: usize, y: usize, K: i32, packed: bool,
-  act: usize, nUnits: i32, B: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): i32 {
+@inline function count_patterns(ctx: MiCtx, N: i32, y: usize, K: i32, packed: bool, act: usize, nUnits: i32, B: i32): i32 {
+  const keys = ctx.keys, slots = ctx.slots, rep = ctx.rep, used = ctx.used, pcount = ctx.pcount;
+  const logCap = log_cap(N);
+  const mask = (1 << logCap) - 1, hashShift = <u64>(64 - logCap);
   let nP = 0;
   for (let s = 0; s < N; s++) {
     const key = load<u64>(keys + (<usize>s << 3));
@@ -343,7 +364,7 @@ function same_pattern(act: usize, nUnits: i32, B: i32, a: i32, b: i32, mode: i32
         for (let k = 0; k < K; k++) store<i32>(pcount + (<usize>(id * K + k) << 2), 0);
         break;
       }
-      if (load<u64>(slot) == key && (packed || same_pattern(act, nUnits, B, load<i32>(rep + (<usize>id << 2)), s, mode, edges, top, p1, inv))) break;
+      if (load<u64>(slot) == key && (packed || same_pattern(ctx, act, nUnits, B, load<i32>(rep + (<usize>id << 2)), s))) break;
       h = (h + 1) & mask;
     }
     const pc = pcount + (<usize>(id * K + load<i32>(y + (<usize>s << 2))) << 2);
@@ -352,47 +373,60 @@ function same_pattern(act: usize, nUnits: i32, B: i32, a: i32, b: i32, mode: i32
   return nP;
 }
 
-function count_packed(keys: usize, N: i32, slots: usize, mask: i32, hashShift: u64, rep: usize, used: usize, pcount: usize, y: usize, K: i32): i32 {
-  return count_patterns(keys, N, slots, mask, hashShift, rep, used, pcount, y, K, true, 0, 0, 0, 0, 0, 0, 0, 0);
+function count_packed(ctx: MiCtx, N: i32, y: usize, K: i32): i32 {
+  return count_patterns(ctx, N, y, K, true, 0, 0, 0);
 }
 
-function count_hashed(keys: usize, N: i32, slots: usize, mask: i32, hashShift: u64, rep: usize, used: usize, pcount: usize, y: usize, K: i32,
-  act: usize, nUnits: i32, B: i32, mode: i32, edges: usize, top: i32, p1: f64, inv: f64): i32 {
-  return count_patterns(keys, N, slots, mask, hashShift, rep, used, pcount, y, K, false, act, nUnits, B, mode, edges, top, p1, inv);
+function count_hashed(ctx: MiCtx, N: i32, y: usize, K: i32, act: usize, nUnits: i32, B: i32): i32 {
+  return count_patterns(ctx, N, y, K, false, act, nUnits, B);
 }
 
-// mi_binned: act [nUnits][B], y i32[N] -> out f64[3] = H(T), sum_y p(y) H(T|Y=y), #patterns (bits)
-export function mi_binned(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
-  const K = load<i32>(ctx);
-  const keys = fld(ctx, C_KEYS), slots = fld(ctx, C_SLOTS), pcount = fld(ctx, C_PCOUNT), rep = fld(ctx, C_REP);
-  const used = fld(ctx, C_USED), plog = fld(ctx, C_PLOG), classN = fld(ctx, C_CLASS), edges = fld(ctx, C_EDGES);
+// mi_binned: act [nUnits][B], y i32[N] -> out f64[3] = H(T), sum_y p(y) H(T|Y=y), #patterns (bits).
+// mode BIN_EDGES: nbins edges linspace(p1, p2, nbins); mode BIN_WIDTH: cells floor(v / p1).
+export function mi_binned(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
+  const ctx = changetype<MiCtx>(ctxp);
   const top = nbins - 1;
   let inv: f64 = 0;
+  if (mode == BIN_EXPLICIT) unreachable(); // mi_binned_explicit takes the edges by pointer
   if (mode == BIN_EDGES) {
-    make_edges(edges, p1, p2, nbins);
+    make_edges(ctx.edges, p1, p2, nbins);
     inv = <f64>(nbins - 1) / (p2 - p1);
-  } else if (mode == BIN_EXPLICIT) {
-    // p1 is the address of the caller's f32 edges: copied, then p1 / inv describe the grid
-    memory.copy(edges, <usize>p1, <usize>nbins << 2);
-    const lo = load<f32>(edges);
-    const inv32 = <f32>GRID / (load<f32>(edges + (<usize>top << 2)) - lo);
-    p1 = <f64>lo;
-    inv = inv32 > 0 && inv32 < Infinity ? <f64>inv32 : 0; // exactly the f32 inv, or no grid
-    make_grid(edges, top, lo, <f32>inv);
   }
+  ctx.mode = mode; ctx.top = top; ctx.p1 = p1; ctx.inv = inv;
   const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
   let packed = true;
-  if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
-  else if (mode == BIN_EXPLICIT && inv > 0 && nUnits <= 2 * (32 / bits)) pack_explicit4(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
-  else if (mode == BIN_EXPLICIT && nUnits * bits <= 64) pack_explicit(keys, act, nUnits, N, B, bits, edges, top, p1, inv);
-  else packed = keys_general(ctx, act, nUnits, N, B, mode, edges, top, p1, inv);
+  if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(ctx.keys, act, nUnits, N, B, bits, ctx.edges, top, p1, inv);
+  else packed = keys_general(ctx, act, nUnits, N, B);
+  count_and_score(ctx, act, nUnits, N, B, y, packed, out);
+}
 
-  const logCap = log_cap(N);
-  const mask = (1 << logCap) - 1, hashShift = <u64>(64 - logCap);
+// mi_binned_explicit: as mi_binned with nbins sorted (non-decreasing) f32 edges at `edges`
+// (at most 65536), cell digitize(v, edges) - 1, the top cell for v < edges[0], v >= the last edge
+// and NaN (adaptive binning)
+export function mi_binned_explicit(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, edges: usize, nbins: i32, out: usize): void {
+  const ctx = changetype<MiCtx>(ctxp);
+  const e = ctx.edges, top = nbins - 1;
+  memory.copy(e, edges, <usize>nbins << 2);
+  const lo = load<f32>(e);
+  const inv32 = <f32>GRID / (load<f32>(e + (<usize>top << 2)) - lo);
+  const inv: f64 = inv32 > 0 && inv32 < Infinity ? <f64>inv32 : 0; // exactly the f32 inv, or no grid
+  make_grid(e, top, lo, <f32>inv);
+  ctx.mode = BIN_EXPLICIT; ctx.top = top; ctx.p1 = <f64>lo; ctx.inv = inv;
+  const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
+  let packed = true;
+  if (inv > 0 && nUnits <= 2 * (32 / bits)) pack_explicit4(ctx.keys, act, nUnits, N, B, bits, e, top, <f64>lo, inv);
+  else if (nUnits * bits <= 64) pack_explicit(ctx.keys, act, nUnits, N, B, bits, e, top, <f64>lo, inv);
+  else packed = keys_general(ctx, act, nUnits, N, B);
+  count_and_score(ctx, act, nUnits, N, B, y, packed, out);
+}
+
+/** Count the patterns of the keys just made and write out f64[3] as mi_binned describes. */
+function count_and_score(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32, y: usize, packed: bool, out: usize): void {
+  const K = ctx.K, slots = ctx.slots, used = ctx.used, pcount = ctx.pcount, plog = ctx.plog, classN = ctx.classN;
   // two call sites keep Binaryen from inlining count_packed back into this function
-  const nP = !packed ? count_hashed(keys, N, slots, mask, hashShift, rep, used, pcount, y, K, act, nUnits, B, mode, edges, top, p1, inv)
-    : K == 2 ? count_packed(keys, N, slots, mask, hashShift, rep, used, pcount, y, 2)
-    : count_packed(keys, N, slots, mask, hashShift, rep, used, pcount, y, K);
+  const nP = !packed ? count_hashed(ctx, N, y, K, act, nUnits, B)
+    : K == 2 ? count_packed(ctx, N, y, 2)
+    : count_packed(ctx, N, y, K);
 
   // H = log2 N - (1/N) sum_t c_t log2 c_t;
   // sum_y p(y) H(T|Y=y) = (1/N) sum_y [N_y log2 N_y - sum_t c_ty log2 c_ty]
@@ -425,7 +459,7 @@ export function act_range(act: usize, nUnits: i32, N: i32, B: i32, out: usize): 
   if (load<f32>(out) > load<f32>(out, 4)) { store<f32>(out, 0); store<f32>(out, 0, 4); }
 }
 
-// Entropy-based adaptive binning (EBAB, docs/SCIENCE.md §5), per layer. ctx: the scratch of
+// Entropy-based adaptive binning (EBAB), per layer. ctx: the scratch of
 // unique_quantiles_f32 (assembly/sort.ts).
 
 /** ebab_create: scratch for layers of up to maxValues = units x rows values. */

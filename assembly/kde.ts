@@ -1,4 +1,5 @@
-// Kolchinsky-Tracey KDE bounds on I(X;T) and I(T;Y) (docs/SCIENCE.md §4), in nats. With D'_ij =
+// Kolchinsky-Tracey KDE bounds on I(X;T) and I(T;Y), in nats. Plain TypeScript twin:
+// src/reference/kde.ts (refKdeMi). With D'_ij =
 // ||h_i - h_j||^2 / (8 s2), e4 = exp(-D') is the lower bound's kernel (variance 4 s2) and
 // e4^4 = exp(-D/(2 s2)) the upper bound's, so one exp serves both. The self term j = i is 1 and
 // every other term is in [0, 1], so the sums are >= 1 and their logs need no max shift.
@@ -7,35 +8,43 @@
 // once (j > i) and added to both rows, four rows by four columns at a time. f32 partial sums are
 // flushed into f64 every 256 terms per row and every 128 rows per column.
 import { alloc } from './memory';
+import { hsum64 } from './util';
 
-const F_K = 0, F_MAXPAD = 1, F_DATA = 2, F_XI = 3, F_SLOT_ROW = 4, F_SLOT_CLASS = 5, F_COUNT = 6,
-  F_START = 7, F_END = 8, F_ACC32 = 9, F_ACC64 = 10;
+/** The scratch of kde_mi, sized once in kde_create. */
+@unmanaged class KdeCtx {
+  K: i32;
+  maxPad: i32;      // slots: maxN rounded up to 4, plus 4 per class
+  data: usize;      // f32 [vector][unit][4 lanes]: the rows used, regrouped by class
+  xi: usize;        // f32 [unit][4 rows] splats of the current row-block
+  slotRow: usize;   // i32 [maxPad]: the row in a slot, -1 for padding
+  slotClass: usize; // i32 [maxPad]
+  count: usize;     // i32 [K]: rows per class
+  start: usize;     // i32 [K]: a class block's first slot
+  end: usize;       // i32 [K]: its end
+  acc32: usize;     // f32 [4][maxPad]: same4, same1, other4, other1 per slot
+  acc64: usize;     // f64 [4][maxPad]: the same four
+}
 const PAD: f32 = 1e18; // coordinate of padding rows: their squared distances overflow to +inf
 const CUT: f32 = 88; // e4 = exp(-D') < 2^-126 beyond this: a vector of such pairs is skipped
 const CHUNK = 64; // j-vectors per f32 partial sum of a row
 const IBLOCK = 128; // rows i between flushes of the j-side f32 sums
 
-// @ts-ignore: decorator
-@inline function fld(ctx: usize, f: i32): usize { return <usize>load<u32>(ctx + (<usize>f << 2)); }
-// @ts-ignore: decorator
-@inline function put(ctx: usize, f: i32, v: usize): void { store<u32>(ctx + (<usize>f << 2), <u32>v); }
-
 /** kde_create: scratch for up to maxN rows of up to maxUnits units and K classes. */
 export function kde_create(maxN: i32, maxUnits: i32, K: i32): usize {
-  const ctx = alloc(64);
+  const ctx = changetype<KdeCtx>(alloc(<u32>offsetof<KdeCtx>()));
   const maxPad = ((maxN + 3) & ~3) + 4 * K;
-  put(ctx, F_K, K);
-  put(ctx, F_MAXPAD, maxPad);
-  put(ctx, F_DATA, alloc(<u32>(maxPad * maxUnits * 4))); // [vector][unit][4 lanes]
-  put(ctx, F_XI, alloc(<u32>(maxUnits * 64))); // [unit][4 rows] splats
-  put(ctx, F_SLOT_ROW, alloc(<u32>(maxPad * 4)));
-  put(ctx, F_SLOT_CLASS, alloc(<u32>(maxPad * 4)));
-  put(ctx, F_COUNT, alloc(<u32>(K * 4)));
-  put(ctx, F_START, alloc(<u32>(K * 4)));
-  put(ctx, F_END, alloc(<u32>(K * 4)));
-  put(ctx, F_ACC32, alloc(<u32>(4 * maxPad * 4))); // f32 same4, same1, other4, other1 per slot
-  put(ctx, F_ACC64, alloc(<u32>(4 * maxPad * 8))); // f64, the same four
-  return ctx;
+  ctx.K = K;
+  ctx.maxPad = maxPad;
+  ctx.data = alloc(<u32>(maxPad * maxUnits * 4));
+  ctx.xi = alloc(<u32>(maxUnits * 64));
+  ctx.slotRow = alloc(<u32>(maxPad * 4));
+  ctx.slotClass = alloc(<u32>(maxPad * 4));
+  ctx.count = alloc(<u32>(K * 4));
+  ctx.start = alloc(<u32>(K * 4));
+  ctx.end = alloc(<u32>(K * 4));
+  ctx.acc32 = alloc(<u32>(4 * maxPad * 4));
+  ctx.acc64 = alloc(<u32>(4 * maxPad * 8));
+  return changetype<usize>(ctx);
 }
 
 /** acc64[q][p] += acc32[q][p] and acc32 = 0, for slots p in [from, to) of all four sums. */
@@ -49,11 +58,6 @@ function flush_j(acc32: usize, acc64: usize, maxPad: i32, from: i32, to: i32): v
       store<f32>(ap, 0);
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f64 {
-  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
 
 // Constants of the inner loop, kept in memory and loaded once per call: V8 rebuilds every
@@ -133,20 +137,21 @@ function tiles(data: usize, xi: usize, d: i32, w0: i32, w1: i32, diag: bool, a4:
       v128.store(j4, f32x4.add(v128.load(j4), f32x4.add(f32x4.add(e0, e1), f32x4.add(e2, e3))));
       v128.store(j1, f32x4.add(v128.load(j1), f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3))));
     }
-    store<f64>(d4, load<f64>(d4) + hsum(s40)); store<f64>(d4, load<f64>(d4, 8) + hsum(s41), 8);
-    store<f64>(d4, load<f64>(d4, 16) + hsum(s42), 16); store<f64>(d4, load<f64>(d4, 24) + hsum(s43), 24);
-    store<f64>(d1, load<f64>(d1) + hsum(s10)); store<f64>(d1, load<f64>(d1, 8) + hsum(s11), 8);
-    store<f64>(d1, load<f64>(d1, 16) + hsum(s12), 16); store<f64>(d1, load<f64>(d1, 24) + hsum(s13), 24);
+    store<f64>(d4, load<f64>(d4) + hsum64(s40)); store<f64>(d4, load<f64>(d4, 8) + hsum64(s41), 8);
+    store<f64>(d4, load<f64>(d4, 16) + hsum64(s42), 16); store<f64>(d4, load<f64>(d4, 24) + hsum64(s43), 24);
+    store<f64>(d1, load<f64>(d1) + hsum64(s10)); store<f64>(d1, load<f64>(d1, 8) + hsum64(s11), 8);
+    store<f64>(d1, load<f64>(d1, 16) + hsum64(s12), 16); store<f64>(d1, load<f64>(d1, 24) + hsum64(s13), 24);
   }
 }
 
 // kde_mi: act [nUnits][B], y i32[N]; rows i32[nRows] (the rows used, or rows = 0 for all N) ->
 // out f64[4] = I_upper(X;T), I_upper(T;Y), I_lower(X;T), I_lower(T;Y) in nats, noise variance s2.
-export function kde_mi(ctx: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, rows: usize, nRows: i32, s2: f64, out: usize): void {
-  const K = <i32>fld(ctx, F_K), maxPad = <i32>fld(ctx, F_MAXPAD);
-  const data = fld(ctx, F_DATA), xi = fld(ctx, F_XI), slotRow = fld(ctx, F_SLOT_ROW), slotClass = fld(ctx, F_SLOT_CLASS);
-  const count = fld(ctx, F_COUNT), start = fld(ctx, F_START), end = fld(ctx, F_END);
-  const acc32 = fld(ctx, F_ACC32), acc64 = fld(ctx, F_ACC64);
+export function kde_mi(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, rows: usize, nRows: i32, s2: f64, out: usize): void {
+  const ctx = changetype<KdeCtx>(ctxp);
+  const K = ctx.K, maxPad = ctx.maxPad;
+  const data = ctx.data, xi = ctx.xi, slotRow = ctx.slotRow, slotClass = ctx.slotClass;
+  const count = ctx.count, start = ctx.start, end = ctx.end;
+  const acc32 = ctx.acc32, acc64 = ctx.acc64;
   if (rows == 0) nRows = N;
   const d = nUnits;
 

@@ -1,168 +1,204 @@
-// A fully connected network and its training epoch. net_create computes every buffer offset in one
-// place; everything is allocated once, so an epoch never allocates.
-import { alloc } from './memory';
+// A fully connected network and its training epoch. Plain TypeScript twin: src/reference/train.ts
+// (refInitLayers, refTrainEpoch) with src/reference/mlp.ts. net_create lays out every buffer in
+// one place; everything is allocated once, so an epoch never allocates.
+import { alloc, take, is_sizing, size_begin, size_end } from './memory';
 import { rng_seed, rng_shuffle, init_truncated_normal } from './rng';
-import { dense_forward, dense_backward } from './dense';
+import { dense_forward, dense_param_grad, dense_input_grad } from './dense';
+import { barrier, share } from './team';
 import { softmax_ce_forward, softmax_ce_backward } from './softmax';
 import { sgd_step, momentum_step, adam_step } from './optim';
 import { ACT_LINEAR } from './activation';
 import { mi_binned } from './entropy';
+import { pad4 } from './util';
 
 export const OPT_SGD = 0;
 export const OPT_MOMENTUM = 1;
 export const OPT_ADAM = 2;
 const MAX_LAYERS = 32;
 
-// Network header: i32 fields (docs/ABI.md lists them; net_field reads them).
-export const NF_LAYERS = 0;     // L dense layers, the last one softmax
-export const NF_BATCH = 1;      // max batch size
-export const NF_ROWS = 2;       // N rows of the whole dataset
-export const NF_ROWS_PAD = 3;   // N rounded up to 4: the stride of X and of eval activations
-export const NF_CLASSES = 4;    // K
-export const NF_PARAMS = 5;     // P parameters (all W then b per layer, contiguous)
-export const NF_PARAM = 6;      // f32[P]
-export const NF_GRAD = 7;       // f32[P]
-export const NF_OPT_M = 8;      // f32[P] momentum / Adam first moment
-export const NF_OPT_V = 9;      // f32[P] Adam second moment
-export const NF_GSUM = 10;      // f64[P] sum over an epoch's mini-batch gradients
-export const NF_GSQ = 11;       // f64[L] sum over mini-batches of ||dW_l||^2
-export const NF_X = 12;         // f32 [nIn][Npad]: all inputs, [unit][sample]
-export const NF_Y = 13;         // i32 [Npad]: all labels
-export const NF_IDX = 14;       // i32 [N]: row order; the first nTrain rows are the training set
-export const NF_XB = 15;        // f32 [nIn4][Bpad]: the gathered mini-batch
-export const NF_YB = 16;        // i32 [Bpad]
-export const NF_DELTA_A = 17;   // f32 [maxWidth][Bpad]
-export const NF_DELTA_B = 18;   // f32 [maxWidth][Bpad]
-export const NF_RNG_ORDER = 19; // xoshiro state for batch order
-export const NF_STEP = 20;      // optimizer step count t
-export const NF_NLL = 21;       // f64 [Npad]: per-row loss of the last net_eval
-export const NF_INPUTS = 22;    // nIn
-export const NF_RNG_INIT = 23;  // xoshiro state for weight init
-export const NF_XR = 24;        // f32 [N][nIn4]: the inputs row-major (nIn4 = nIn rounded up to 4), for the batch gather
-export const NF_XR_ROWS = 25;   // rows of XR filled from X so far: 0 until the first training epoch
-const NF_LAYER0 = 32;
-// Per-layer block (i32 fields) at NF_LAYER0 + 8 * l.
-export const LF_IN = 0;         // fan in
-export const LF_OUT = 1;        // width
-export const LF_ACT = 2;        // activation code (the last layer: softmax, stored as linear)
-export const LF_W = 3;          // W offset in the parameter vector (elements)
-export const LF_B = 4;          // b offset in the parameter vector (elements)
-export const LF_ACT_TRAIN = 5;  // f32 [width][Bpad] activations of the current mini-batch
-export const LF_ACT_EVAL = 6;   // f32 [width][Npad] activations of all rows (net_eval)
+/** The network header (docs/ABI.md lists the byte offsets a host uses; index.ts exports them).
+ *  Pointers are byte offsets into memory; Np = rows rounded up to 4, Bp = batch rounded up to 4. */
+@unmanaged export class Net {
+  layers: i32;     // L dense layers, the last one softmax
+  batch: i32;      // max batch size
+  rows: i32;       // N rows of the whole dataset
+  rowsPad: i32;    // Np: the stride of X and of eval activations
+  classes: i32;    // K
+  params: i32;     // P parameters (all W then b per layer, contiguous)
+  param: usize;    // f32[P]
+  grad: usize;     // f32[P]
+  optM: usize;     // f32[P] momentum / Adam first moment
+  optV: usize;     // f32[P] Adam second moment
+  gsum: usize;     // f64[P] sum over an epoch's mini-batch gradients
+  gsq: usize;      // f64[L] sum over mini-batches of ||dW_l||^2
+  x: usize;        // f32 [nIn][Np]: all inputs, [unit][sample]
+  y: usize;        // i32 [Np]: all labels
+  idx: usize;      // i32 [N]: row order; the first nTrain rows are the training set
+  xb: usize;       // f32 [nIn4][Bp]: the gathered mini-batch
+  yb: usize;       // i32 [Bp]
+  deltaA: usize;   // f32 [maxWidth][Bp] backward scratch
+  deltaB: usize;   // f32 [maxWidth][Bp]
+  rngOrder: usize; // xoshiro state for batch order
+  step: i32;       // optimizer step count t
+  nll: usize;      // f64 [Np]: per-row loss of the last net_eval
+  inputs: i32;     // nIn
+  rngInit: usize;  // xoshiro state for weight init
+  xr: usize;       // f32 [N][nIn4]: the inputs row-major (nIn4 = nIn rounded up to 4), for the batch gather
+  xrRows: i32;     // rows of XR filled from X so far: 0 until the first training epoch
+  bar: usize;      // i32[2]: the threads' barrier (team.ts)
+}
+
+/** One dense layer's block; the L blocks follow the header at NET_LAYER0, LAYER_SIZE apart. */
+@unmanaged export class Layer {
+  fanIn: i32;
+  width: i32;
+  act: i32;        // activation code (the last layer: softmax, stored as linear)
+  w: i32;          // W offset in the parameter vector (elements)
+  b: i32;          // b offset in the parameter vector (elements)
+  actTrain: usize; // f32 [width][Bp] activations of the current mini-batch
+  actEval: usize;  // f32 [width][Np] activations of all rows (net_eval)
+}
+
+export const NET_LAYER0: usize = (offsetof<Net>() + 31) & ~31;
+export const LAYER_SIZE: usize = (offsetof<Layer>() + 15) & ~15;
 
 // @ts-ignore: decorator
-@inline function gf(net: usize, f: i32): i32 { return load<i32>(net + (<usize>f << 2)); }
+@inline function layer(net: Net, l: i32): Layer {
+  return changetype<Layer>(changetype<usize>(net) + NET_LAYER0 + <usize>l * LAYER_SIZE);
+}
 // @ts-ignore: decorator
-@inline function sf(net: usize, f: i32, v: i32): void { store<i32>(net + (<usize>f << 2), v); }
+@inline function W(net: Net, L: Layer): usize { return net.param + (<usize>L.w << 2); }
 // @ts-ignore: decorator
-@inline function lf(net: usize, l: i32, f: i32): i32 { return load<i32>(net + (<usize>(NF_LAYER0 + 8 * l + f) << 2)); }
-// @ts-ignore: decorator
-@inline function slf(net: usize, l: i32, f: i32, v: i32): void { store<i32>(net + (<usize>(NF_LAYER0 + 8 * l + f) << 2), v); }
-// @ts-ignore: decorator
-@inline function pad4(n: i32): i32 { return (n + 3) & ~3; }
-
-export function net_field(net: usize, f: i32): i32 { return gf(net, f); }
-export function net_layer_field(net: usize, l: i32, f: i32): i32 { return lf(net, l, f); }
+@inline function bias(net: Net, L: Layer): usize { return net.param + (<usize>L.b << 2); }
 
 /** widths i32[L+1] (inputs first, classes last), acts i32[L-1] for the hidden layers. */
 export function net_create(widths: usize, acts: usize, L: i32, batch: i32, nRows: i32): usize {
   if (L < 1 || L > MAX_LAYERS) unreachable();
-  const net = alloc(<u32>((NF_LAYER0 + 8 * MAX_LAYERS) * 4));
+  const net = changetype<Net>(take(<f64>(NET_LAYER0 + <usize>MAX_LAYERS * LAYER_SIZE), true));
   const bp = pad4(batch), np = pad4(nRows);
-  const nIn = load<i32>(widths);
-  const K = load<i32>(widths + (<usize>L << 2));
-  sf(net, NF_LAYERS, L); sf(net, NF_BATCH, batch); sf(net, NF_ROWS, nRows); sf(net, NF_ROWS_PAD, np);
-  sf(net, NF_CLASSES, K); sf(net, NF_INPUTS, nIn);
-  let P = 0, maxW = nIn;
+  const nIn = load<i32>(widths), nIn4 = pad4(nIn);
+  net.layers = L; net.batch = batch; net.rows = nRows; net.rowsPad = np;
+  net.classes = load<i32>(widths + (<usize>L << 2)); net.inputs = nIn;
+  // P in i64 and sizes in f64: while sizing they may pass what i32 (or the 4 GiB of wasm32) holds
+  let P: i64 = 0, maxW = nIn;
   for (let l = 0; l < L; l++) {
+    const ly = layer(net, l);
     const fi = load<i32>(widths + (<usize>l << 2)), fo = load<i32>(widths + (<usize>(l + 1) << 2));
-    slf(net, l, LF_IN, fi); slf(net, l, LF_OUT, fo);
-    slf(net, l, LF_ACT, l < L - 1 ? load<i32>(acts + (<usize>l << 2)) : ACT_LINEAR);
-    slf(net, l, LF_W, P); P += fi * fo;
-    slf(net, l, LF_B, P); P += fo;
-    P = pad4(P); // every layer's W starts 16-byte aligned
+    ly.fanIn = fi; ly.width = fo;
+    ly.act = l < L - 1 ? load<i32>(acts + (<usize>l << 2)) : ACT_LINEAR;
+    ly.w = <i32>P; P += <i64>fi * fo;
+    ly.b = <i32>P; P += fo;
+    P = (P + 3) & ~3; // every layer's W starts 16-byte aligned
     maxW = max(maxW, fo);
   }
-  sf(net, NF_PARAMS, P);
-  sf(net, NF_PARAM, <i32>alloc(<u32>(P * 4)));
-  sf(net, NF_GRAD, <i32>alloc(<u32>(P * 4)));
-  sf(net, NF_OPT_M, <i32>alloc(<u32>(P * 4)));
-  sf(net, NF_OPT_V, <i32>alloc(<u32>(P * 4)));
-  sf(net, NF_GSUM, <i32>alloc(<u32>(P * 8)));
-  sf(net, NF_GSQ, <i32>alloc(<u32>(L * 8)));
-  sf(net, NF_X, <i32>alloc(<u32>(nIn * np * 4)));
-  sf(net, NF_Y, <i32>alloc(<u32>(np * 4)));
-  sf(net, NF_IDX, <i32>alloc(<u32>(np * 4)));
-  const nIn4 = pad4(nIn);
-  sf(net, NF_XR, <i32>alloc(<u32>(np * nIn4 * 4)));
-  sf(net, NF_XB, <i32>alloc(<u32>(nIn4 * bp * 4))); // nIn4 rows: the gather writes whole 4 x 4 blocks
-  sf(net, NF_YB, <i32>alloc(<u32>(bp * 4)));
-  sf(net, NF_DELTA_A, <i32>alloc(<u32>(maxW * bp * 4)));
-  sf(net, NF_DELTA_B, <i32>alloc(<u32>(maxW * bp * 4)));
-  sf(net, NF_RNG_ORDER, <i32>alloc(16));
-  sf(net, NF_RNG_INIT, <i32>alloc(16));
-  sf(net, NF_NLL, <i32>alloc(<u32>(np * 8)));
+  net.params = <i32>P;
+  net.param = take(4.0 * <f64>P);
+  net.grad = take(4.0 * <f64>P);
+  net.optM = take(4.0 * <f64>P);
+  net.optV = take(4.0 * <f64>P);
+  net.gsum = take(8.0 * <f64>P);
+  net.gsq = take(8.0 * L);
+  net.x = take(4.0 * nIn * np);
+  net.y = take(4.0 * np);
+  net.idx = take(4.0 * np);
+  net.xr = take(4.0 * np * nIn4);
+  net.xb = take(4.0 * nIn4 * bp); // nIn4 rows: the gather writes whole 4 x 4 blocks
+  net.yb = take(4.0 * bp);
+  net.deltaA = take(4.0 * maxW * bp);
+  net.deltaB = take(4.0 * maxW * bp);
+  net.rngOrder = take(16);
+  net.rngInit = take(16);
+  net.nll = take(8.0 * np);
+  net.bar = take(8);
   for (let l = 0; l < L; l++) {
-    const fo = lf(net, l, LF_OUT);
-    slf(net, l, LF_ACT_TRAIN, <i32>alloc(<u32>(fo * bp * 4)));
-    slf(net, l, LF_ACT_EVAL, <i32>alloc(<u32>(fo * np * 4)));
+    const ly = layer(net, l);
+    ly.actTrain = take(4.0 * ly.width * bp);
+    ly.actEval = take(4.0 * ly.width * np);
   }
-  for (let i = 0; i < nRows; i++) store<i32>(<usize>gf(net, NF_IDX) + (<usize>i << 2), i);
-  return net;
+  if (!is_sizing()) for (let i = 0; i < nRows; i++) store<i32>(net.idx + (<usize>i << 2), i);
+  return changetype<usize>(net);
+}
+
+/** The bytes net_create(widths, acts, L, batch, nRows) would allocate, without allocating:
+ *  out f64[2] = total, largest single buffer. */
+export function net_bytes(widths: usize, acts: usize, L: i32, batch: i32, nRows: i32, out: usize): void {
+  size_begin();
+  net_create(widths, acts, L, batch, nRows);
+  size_end(out);
 }
 
 /** Fresh weights (truncated normal, std = 1/sqrt(fan_in) or 1/sqrt(fan_out)), zero biases and
  *  optimizer state, and the batch-order stream, all from one seed. */
-export function net_init(net: usize, seed: u32, fanOut: bool): void {
-  const L = gf(net, NF_LAYERS), P = gf(net, NF_PARAMS);
-  const param = <usize>gf(net, NF_PARAM);
-  memory.fill(param, 0, <usize>P << 2);
-  memory.fill(<usize>gf(net, NF_OPT_M), 0, <usize>P << 2);
-  memory.fill(<usize>gf(net, NF_OPT_V), 0, <usize>P << 2);
-  const rs = <usize>gf(net, NF_RNG_INIT);
-  rng_seed(rs, seed, 2);
+export function net_init(netp: usize, seed: u32, fanOut: bool): void {
+  const net = changetype<Net>(netp);
+  const L = net.layers, P = net.params;
+  memory.fill(net.param, 0, <usize>P << 2);
+  memory.fill(net.optM, 0, <usize>P << 2);
+  memory.fill(net.optV, 0, <usize>P << 2);
+  rng_seed(net.rngInit, seed, 2);
   for (let l = 0; l < L; l++) {
-    const fi = lf(net, l, LF_IN), fo = lf(net, l, LF_OUT);
-    const std = 1.0 / Math.sqrt(<f64>(fanOut ? fo : fi));
-    init_truncated_normal(rs, param + (<usize>lf(net, l, LF_W) << 2), fi * fo, std);
+    const ly = layer(net, l);
+    const std = 1.0 / Math.sqrt(<f64>(fanOut ? ly.width : ly.fanIn));
+    init_truncated_normal(net.rngInit, W(net, ly), ly.fanIn * ly.width, std);
   }
-  rng_seed(<usize>gf(net, NF_RNG_ORDER), seed, 3);
-  sf(net, NF_STEP, 0);
+  rng_seed(net.rngOrder, seed, 3);
+  net.step = 0;
 }
 
-/** Forward a [nIn][B] input through all layers into the activation buffers of `which`
- *  (LF_ACT_TRAIN or LF_ACT_EVAL); the last layer holds softmax probabilities. */
-function forward(net: usize, x: usize, B: i32, which: i32): void {
-  const L = gf(net, NF_LAYERS), param = <usize>gf(net, NF_PARAM);
+// Sharing out a mini-batch among T threads (t = this thread): a layer at least PAR_UNITS wide is
+// split by units, everything else runs on thread 0. `serial` says thread 0 has written something
+// since the last barrier that the others are about to read.
+export const PAR_UNITS = 128;
+export const PAR_PARAMS = 65536;
+// @ts-ignore: decorator
+@inline function wide(width: i32, T: i32): bool { return T > 1 && width >= PAR_UNITS; }
+
+/** Forward a [nIn][B] input through all layers into the activation buffers (the mini-batch ones,
+ *  or with `evalRows` those of all rows); the last layer holds softmax probabilities. Returns
+ *  whether thread 0 wrote last (see `serial` above). */
+function forward(net: Net, x: usize, B: i32, evalRows: bool, t: i32, T: i32, serial: bool): bool {
+  const L = net.layers, rowBytes = <usize>B << 2;
   let inp = x;
   for (let l = 0; l < L; l++) {
-    const out = <usize>lf(net, l, which);
-    dense_forward(out, inp, param + (<usize>lf(net, l, LF_W) << 2), param + (<usize>lf(net, l, LF_B) << 2),
-      lf(net, l, LF_IN), lf(net, l, LF_OUT), B, lf(net, l, LF_ACT));
+    const ly = layer(net, l);
+    const out = evalRows ? ly.actEval : ly.actTrain;
+    if (wide(ly.width, T)) {
+      if (serial) barrier(net.bar, T);
+      const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
+      if (hi > lo) {
+        dense_forward(out + <usize>lo * rowBytes, inp, W(net, ly) + (<usize>(lo * ly.fanIn) << 2), bias(net, ly) + (<usize>lo << 2),
+          ly.fanIn, hi - lo, B, ly.act);
+      }
+      barrier(net.bar, T);
+      serial = false;
+    } else {
+      if (t == 0) dense_forward(out, inp, W(net, ly), bias(net, ly), ly.fanIn, ly.width, B, ly.act);
+      serial = true;
+    }
     inp = out;
   }
-  const last = <usize>lf(net, L - 1, which);
-  softmax_ce_forward(last, last, 0, gf(net, NF_CLASSES), B, 0);
+  if (t == 0) softmax_ce_forward(inp, inp, 0, net.classes, B, 0);
+  return true; // the softmax
 }
 
 /** XR, the row-major copy of X the gather reads, built on the first training epoch (the host
- *  writes X, [unit][row], for the eval; a host that rewrites X afterwards sets field 25 to 0). */
-function ensure_rows(net: usize): void {
-  const N = gf(net, NF_ROWS);
-  if (gf(net, NF_XR_ROWS) == N) return;
-  const nIn = gf(net, NF_INPUTS), nIn4 = pad4(nIn), np = gf(net, NF_ROWS_PAD);
-  const X = <usize>gf(net, NF_X), XR = <usize>gf(net, NF_XR);
+ *  writes X, [unit][row], for the eval; a host that rewrites X afterwards sets xrRows to 0). */
+function ensure_rows(net: Net): void {
+  const N = net.rows;
+  if (net.xrRows == N) return;
+  const nIn = net.inputs, nIn4 = pad4(nIn), np = net.rowsPad;
+  const X = net.x, XR = net.xr;
   for (let r = 0; r < N; r++) {
     for (let i = 0; i < nIn4; i++) store<f32>(XR + (<usize>(r * nIn4 + i) << 2), i < nIn ? load<f32>(X + (<usize>(i * np + r) << 2)) : 0);
   }
-  sf(net, NF_XR_ROWS, N);
+  net.xrRows = N;
 }
 
 // gather_batch: rows order[0..n) of XR -> xb [nIn4][B] (columns n..B zero), labels -> yb [B].
 // Four rows at a time: four 4-float loads per feature block, transposed with shuffles.
-function gather_batch(net: usize, xb: usize, yb: usize, order: usize, n: i32, B: i32): void {
-  const nIn4 = pad4(gf(net, NF_INPUTS));
-  const XR = <usize>gf(net, NF_XR), Y = <usize>gf(net, NF_Y);
+function gather_batch(net: Net, xb: usize, yb: usize, order: usize, n: i32, B: i32): void {
+  const nIn4 = pad4(net.inputs);
+  const XR = net.xr, Y = net.y;
   const rowBytes = <usize>nIn4 << 2, colBytes = <usize>B << 2;
   let s = 0;
   for (; s + 4 <= n; s += 4) {
@@ -195,45 +231,93 @@ function gather_batch(net: usize, xb: usize, yb: usize, order: usize, n: i32, B:
   }
 }
 
+/** Backward through all layers of the mini-batch in xb/yb (n real columns of B): the gradient of
+ *  every parameter into net.grad. Layer l's dW and db are split by its units when it is wide, the
+ *  gradient at layer l - 1 by that layer's units when that one is. Returns `serial` as forward. */
+function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool): bool {
+  const L = net.layers, rowBytes = <usize>B << 2, g = net.grad;
+  let dOut = net.deltaA, dIn = net.deltaB;
+  if (t == 0) softmax_ce_backward(dOut, layer(net, L - 1).actTrain, net.yb, net.classes, B, n);
+  serial = true;
+  for (let l = L - 1; l >= 0; l--) {
+    const ly = layer(net, l);
+    const prev = l > 0 ? layer(net, l - 1) : changetype<Layer>(0);
+    const inp = l > 0 ? prev.actTrain : net.xb;
+    const parOut = wide(ly.width, T), parIn = l > 0 && wide(prev.width, T);
+    if ((parOut || parIn) && serial) barrier(net.bar, T);
+    if (parOut) {
+      const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
+      if (hi > lo) {
+        dense_param_grad(g + (<usize>(ly.w + lo * ly.fanIn) << 2), g + (<usize>(ly.b + lo) << 2), dOut + <usize>lo * rowBytes, inp, ly.fanIn, hi - lo, B);
+      }
+    } else if (t == 0) {
+      dense_param_grad(g + (<usize>ly.w << 2), g + (<usize>ly.b << 2), dOut, inp, ly.fanIn, ly.width, B);
+    }
+    if (parIn) {
+      const lo = share(ly.fanIn, t, T, 2), hi = share(ly.fanIn, t + 1, T, 2);
+      if (hi > lo) {
+        dense_input_grad(dIn + <usize>lo * rowBytes, dOut, inp + <usize>lo * rowBytes, W(net, ly) + (<usize>lo << 2), hi - lo, ly.fanIn, ly.width, B, prev.act);
+      }
+    } else if (l > 0 && t == 0) {
+      dense_input_grad(dIn, dOut, inp, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B, prev.act);
+    }
+    if (parOut || parIn) { barrier(net.bar, T); serial = false; }
+    else serial = true; // every thread keeps the same flags, so they meet at the same barriers
+    const tmp = dOut; dOut = dIn; dIn = tmp;
+  }
+  return serial;
+}
+
 /** One epoch of mini-batch training over rows idx[0..nTrain), in one call. Batches are contiguous
  *  slices of idx (shuffled first when `shuffle`); the last batch may be smaller. With `gradStats`
  *  the mini-batch gradients of every weight matrix are accumulated for net_grad_stats. Returns
  *  the number of mini-batches. */
 export function net_train_epoch(net: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool): i32 {
-  const L = gf(net, NF_LAYERS), P = gf(net, NF_PARAMS), batch = gf(net, NF_BATCH), K = gf(net, NF_CLASSES);
-  const param = <usize>gf(net, NF_PARAM), grad = <usize>gf(net, NF_GRAD), idx = <usize>gf(net, NF_IDX);
-  const xb = <usize>gf(net, NF_XB), yb = <usize>gf(net, NF_YB);
-  ensure_rows(net);
-  if (shuffle) rng_shuffle(<usize>gf(net, NF_RNG_ORDER), idx, nTrain);
+  return net_train_epoch_team(net, nTrain, opt, lr, mu, shuffle, gradStats, 0, 1);
+}
+
+/** net_train_epoch run by T threads together (threads build): every thread calls it with its t. */
+export function net_train_epoch_team(netp: usize, nTrain: i32, opt: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool, t: i32, T: i32): i32 {
+  const net = changetype<Net>(netp);
+  const P = net.params, batch = net.batch, param = net.param, grad = net.grad, idx = net.idx;
+  if (t == 0) {
+    ensure_rows(net);
+    if (shuffle) rng_shuffle(net.rngOrder, idx, nTrain);
+  }
+  barrier(net.bar, T); // everyone sees the order and the step count of thread 0
+  const step0 = net.step;
+  barrier(net.bar, T); // nobody reads net.step again
+  const parOpt = T > 1 && P >= PAR_PARAMS;
+  const pLo = parOpt ? share(P, t, T, 4) : 0, pHi = parOpt ? share(P, t + 1, T, 4) : P;
   let nb = 0;
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
-    gather_batch(net, xb, yb, idx + (<usize>start << 2), n, B);
-    forward(net, xb, B, LF_ACT_TRAIN);
-    let dOut = <usize>gf(net, NF_DELTA_A), dIn = <usize>gf(net, NF_DELTA_B);
-    softmax_ce_backward(dOut, <usize>lf(net, L - 1, LF_ACT_TRAIN), yb, K, B, n);
-    for (let l = L - 1; l >= 0; l--) {
-      const inp = l > 0 ? <usize>lf(net, l - 1, LF_ACT_TRAIN) : xb;
-      dense_backward(l > 0 ? dIn : 0, grad + (<usize>lf(net, l, LF_W) << 2), grad + (<usize>lf(net, l, LF_B) << 2),
-        dOut, inp, param + (<usize>lf(net, l, LF_W) << 2), lf(net, l, LF_IN), lf(net, l, LF_OUT), B,
-        l > 0 ? lf(net, l - 1, LF_ACT) : ACT_LINEAR);
-      const t = dOut; dOut = dIn; dIn = t;
+    if (t == 0) gather_batch(net, net.xb, net.yb, idx + (<usize>start << 2), n, B);
+    let serial = forward(net, net.xb, B, false, t, T, true);
+    serial = backward(net, B, n, t, T, serial);
+    if (t == 0 && gradStats) accumulate_grad_stats(net);
+    const step = step0 + nb + 1;
+    // a wide optimizer step is shared by parameter ranges; otherwise thread 0 steps alone and the
+    // next batch's first barrier waits for it
+    if (parOpt && serial) barrier(net.bar, T);
+    if (parOpt || t == 0) {
+      const m = pHi - pLo, p = param + (<usize>pLo << 2), gr = grad + (<usize>pLo << 2);
+      if (opt == OPT_ADAM) adam_step(p, gr, net.optM + (<usize>pLo << 2), net.optV + (<usize>pLo << 2), m, lr, 0.9, 0.999, 1e-8, step);
+      else if (opt == OPT_MOMENTUM) momentum_step(p, gr, net.optM + (<usize>pLo << 2), m, lr, mu);
+      else sgd_step(p, gr, m, lr);
     }
-    if (gradStats) accumulate_grad_stats(net);
-    const step = gf(net, NF_STEP) + 1;
-    sf(net, NF_STEP, step);
-    if (opt == OPT_ADAM) adam_step(param, grad, <usize>gf(net, NF_OPT_M), <usize>gf(net, NF_OPT_V), P, lr, 0.9, 0.999, 1e-8, step);
-    else if (opt == OPT_MOMENTUM) momentum_step(param, grad, <usize>gf(net, NF_OPT_M), P, lr, mu);
-    else sgd_step(param, grad, P, lr);
+    if (parOpt) barrier(net.bar, T); // the next batch's forward reads every parameter
     nb++;
   }
+  if (t == 0) net.step = step0 + nb;
   return nb;
 }
 
-function accumulate_grad_stats(net: usize): void {
-  const L = gf(net, NF_LAYERS), grad = <usize>gf(net, NF_GRAD), gsum = <usize>gf(net, NF_GSUM), gsq = <usize>gf(net, NF_GSQ);
+function accumulate_grad_stats(net: Net): void {
+  const L = net.layers, grad = net.grad, gsum = net.gsum, gsq = net.gsq;
   for (let l = 0; l < L; l++) {
-    const w0 = lf(net, l, LF_W), n = lf(net, l, LF_IN) * lf(net, l, LF_OUT);
+    const ly = layer(net, l);
+    const w0 = ly.w, n = ly.fanIn * ly.width;
     let sq: f64 = 0;
     for (let i = w0; i < w0 + n; i++) {
       const g = <f64>load<f32>(grad + (<usize>i << 2));
@@ -246,13 +330,15 @@ function accumulate_grad_stats(net: usize): void {
   }
 }
 
-/** Per weight matrix over the nb accumulated mini-batch gradients g_b (docs/SCIENCE.md §3):
+/** Per weight matrix over the nb accumulated mini-batch gradients g_b (the gradient signal-to-noise of Shwartz-Ziv & Tishby):
  *  out[2l] = ||mean_b g_b||, out[2l+1] = sqrt(mean_b ||g_b - mean||^2). Clears the accumulators. */
-export function net_grad_stats(net: usize, nb: i32, out: usize): void {
-  const L = gf(net, NF_LAYERS), gsum = <usize>gf(net, NF_GSUM), gsq = <usize>gf(net, NF_GSQ);
+export function net_grad_stats(netp: usize, nb: i32, out: usize): void {
+  const net = changetype<Net>(netp);
+  const L = net.layers, gsum = net.gsum, gsq = net.gsq;
   const inv = 1.0 / <f64>nb;
   for (let l = 0; l < L; l++) {
-    const w0 = lf(net, l, LF_W), n = lf(net, l, LF_IN) * lf(net, l, LF_OUT);
+    const ly = layer(net, l);
+    const w0 = ly.w, n = ly.fanIn * ly.width;
     let m2: f64 = 0;
     for (let i = w0; i < w0 + n; i++) {
       const p = gsum + (<usize>i << 3);
@@ -271,10 +357,17 @@ export function net_grad_stats(net: usize, nb: i32, out: usize): void {
 /** Forward all N rows (activations kept per layer for the estimators) and score the split:
  *  out f64[4] = train loss, train accuracy, test loss, test accuracy (rows idx[0..nTrain) train). */
 export function net_eval(net: usize, nTrain: i32, out: usize): void {
-  const N = gf(net, NF_ROWS), np = gf(net, NF_ROWS_PAD), K = gf(net, NF_CLASSES), L = gf(net, NF_LAYERS);
-  const Y = <usize>gf(net, NF_Y), idx = <usize>gf(net, NF_IDX), nll = <usize>gf(net, NF_NLL);
-  forward(net, <usize>gf(net, NF_X), np, LF_ACT_EVAL);
-  const p = <usize>lf(net, L - 1, LF_ACT_EVAL);
+  net_eval_team(net, nTrain, out, 0, 1);
+}
+
+/** net_eval run by T threads together (threads build); only thread 0 writes `out`. */
+export function net_eval_team(netp: usize, nTrain: i32, out: usize, t: i32, T: i32): void {
+  const net = changetype<Net>(netp);
+  const N = net.rows, np = net.rowsPad, K = net.classes, L = net.layers;
+  const Y = net.y, idx = net.idx, nll = net.nll;
+  forward(net, net.x, np, true, t, T, false);
+  if (t != 0) return;
+  const p = layer(net, L - 1).actEval;
   let trL: f64 = 0, trA: f64 = 0, teL: f64 = 0, teA: f64 = 0;
   for (let j = 0; j < N; j++) {
     const r = load<i32>(idx + (<usize>j << 2));
@@ -300,18 +393,22 @@ export function net_eval(net: usize, nTrain: i32, out: usize): void {
   store<f64>(out, nTe > 0 ? teA / <f64>nTe : NaN, 24);
 }
 
-/** Binned MI of every layer's eval activations (after net_eval): out f64[3L] as mi_binned. */
-export function net_mi_binned(net: usize, ctx: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
-  const L = gf(net, NF_LAYERS), N = gf(net, NF_ROWS), np = gf(net, NF_ROWS_PAD), Y = <usize>gf(net, NF_Y);
+/** Binned MI of every layer's eval activations (after net_eval): out f64[3L] as mi_binned
+ *  (modes 0 and 1). */
+export function net_mi_binned(netp: usize, ctx: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
+  const net = changetype<Net>(netp);
+  const L = net.layers, N = net.rows, np = net.rowsPad, Y = net.y;
   for (let l = 0; l < L; l++) {
-    mi_binned(ctx, <usize>lf(net, l, LF_ACT_EVAL), lf(net, l, LF_OUT), N, np, Y, mode, p1, p2, nbins, out + (<usize>(3 * l) << 3));
+    const ly = layer(net, l);
+    mi_binned(ctx, ly.actEval, ly.width, N, np, Y, mode, p1, p2, nbins, out + (<usize>(3 * l) << 3));
   }
 }
 
 /** 1 when every parameter is finite, else 0: the divergence check between logged epochs, one
  *  pass over f32[P] (P is a multiple of 4). v - v is 0 for a finite v and NaN otherwise. */
-export function net_params_finite(net: usize): i32 {
-  const P = gf(net, NF_PARAMS), param = <usize>gf(net, NF_PARAM);
+export function net_params_finite(netp: usize): i32 {
+  const net = changetype<Net>(netp);
+  const P = net.params, param = net.param;
   let acc = f32x4.splat(0);
   for (let i = 0; i < P; i += 4) {
     const v = v128.load(param + (<usize>i << 2));

@@ -1,3 +1,4 @@
+// Plain TypeScript twin: src/reference/optim.ts (refSgdStep, refMomentumStep, refAdamStep).
 // Optimizer steps over one flat parameter vector (all layers' W and b are contiguous).
 
 // sgd_step: p[n] -= lr * g[n]

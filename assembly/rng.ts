@@ -1,3 +1,4 @@
+// Plain TypeScript twin: src/reference/rng.ts.
 // Seeded PRNG for init, splits and batch order: xoshiro128** seeded by splitmix64 (docs/ABI.md).
 // State: 4 x u32 at `state`. Separate streams keep split, init and batch order independent.
 

@@ -1,3 +1,4 @@
+// Plain TypeScript twin: src/reference/softmax.ts (refSoftmaxCeForward, refSoftmaxCeBackward).
 // Softmax output with mean cross-entropy over the first n samples of a [K][B] buffer, four samples
 // per f32x4 (any K).
 

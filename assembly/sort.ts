@@ -1,3 +1,4 @@
+// Plain TypeScript twin: src/reference/adaptive.ts (refSortedUnique, refActRange).
 // Sorted distinct f32 values, for the adaptive (EBAB) binning, which needs the distinct values of a
 // whole layer at a few ranks. A bucket sort on the value: the layer's finite range is cut into G
 // equal buckets by an f32 formula that is monotone in the value (so the buckets in order hold

@@ -8,12 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { runNetwork } from '../dist/train/run-network.js';
-import { DEFAULTS } from '../dist/config.js';
+import { DEFAULTS } from '../dist/config/config.js';
 import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
 import { tfjsPeer, torchPeer, torchMnistPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { Network } from '../dist/model/network.js';
+import { createEngineWithThreads } from '../dist/node/team.js';
 import { ib12 } from '../dist/data/ib12.js';
 
 const json = process.argv.includes('--json');
@@ -67,6 +68,17 @@ if (mnistData) {
     name: `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD`, unit: 'samples/s', perRun: mnistData.nRows,
     fn: () => net.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
   });
+  // the same network on two threads (the threads build: the 1024-wide layer split by units; the
+  // same bits as one thread, test/threads.test.ts)
+  const team = await createEngineWithThreads(2);
+  const net2 = new Network(team, { nInputs: 784, hidden: [1024, 20, 20, 20], nClasses: 10, activation: 'tanh', batch: 128, nRows: mnistData.nRows });
+  net2.setData(mnistData.X, mnistData.y);
+  net2.setOrder(Int32Array.from({ length: mnistData.nRows }, (_, i) => i));
+  net2.init(1, true);
+  cases.push({
+    name: `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD, 2 threads (one network)`, unit: 'samples/s', perRun: mnistData.nRows,
+    fn: () => net2.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
+  });
 }
 // ---- rival estimators (issue 3): KDE bounds, adaptive vs fixed binning ----
 {
@@ -96,7 +108,7 @@ if (mnistData) {
     fn: () => {
       for (let l = 0; l < L; l++) {
         const n = ex.ebab_edges(ebab, net.activationPtr(l), net.widths[l], N, B, l < L - 1 ? 1 : 0, -1, 30, edges);
-        ex.mi_binned(mi, net.activationPtr(l), net.widths[l], N, B, y, 2, edges, 0, n, out);
+        ex.mi_binned_explicit(mi, net.activationPtr(l), net.widths[l], N, B, y, edges, n, out);
       }
     },
   });
@@ -159,6 +171,7 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   // Saxe et al.'s MNIST net: PyTorch on its BLAS with 1 and 2 threads against infoplane's rows
   // (infoplane's one-thread case above; a case named "... N threads" is paired with PyTorch's N)
   const mnistCases = Object.keys(results).filter((k) => k.includes('784-1024') && results[k]['samples/s']);
+  if (mnistCases.length === 2) line('  MNIST net, one network: 2 threads / 1 thread', results[mnistCases[1]]['samples/s'] / results[mnistCases[0]]['samples/s'], 'x');
   if (mnistData && mnistCases.length) {
     for (const threads of [1, 2]) {
       const m = torchMnistPeer(mnistData, threads, 8);

@@ -28,6 +28,7 @@ import numpy as np
 
 FORMAT = "infoplane-dump/1"
 METRICS = ("train_loss", "train_acc", "test_loss", "test_acc")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "softsign", "softplus", "softmax", "unknown")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -63,9 +64,11 @@ class DumpWriter:
 
     labels: integer class per row of the evaluation set [rows]; inputs: [rows][inputs] (optional,
     lets infoplane treat duplicate input rows as `run` does); layers: the layer names in order (else
-    the keys of the first write, in their order); source: free text saying who wrote the dump."""
+    the keys of the first write, in their order); source: free text saying who wrote the dump;
+    activation_functions: {layer: one of ACTIVATIONS} where known (adaptive binning's lowest edge
+    depends on whether a layer is bounded below)."""
 
-    def __init__(self, out, labels, inputs=None, layers=None, source="infoplane_dump.py"):
+    def __init__(self, out, labels, inputs=None, layers=None, source="infoplane_dump.py", activation_functions=None):
         labels = np.asarray(labels)
         if labels.ndim != 1 or labels.size == 0:
             raise ValueError(f"labels: need one class per row, got shape {labels.shape}")
@@ -79,6 +82,10 @@ class DumpWriter:
         self.out, self.rows, self.source = out, labels.shape[0], str(source)
         self.layers = None if layers is None else [self._check_name(n) for n in layers]
         self.units = {}
+        self.activation_functions = {self._check_name(k): str(v) for k, v in (activation_functions or {}).items()}
+        bad = [f"{k}: {v}" for k, v in self.activation_functions.items() if v not in ACTIVATIONS]
+        if bad:
+            raise ValueError(f"activation_functions: {', '.join(bad)} (known: {', '.join(ACTIVATIONS)})")
         self.epochs = []
         self.metric_rows, self.metric_cols = [], None
         os.makedirs(os.path.join(out, "activations"), exist_ok=True)
@@ -147,6 +154,8 @@ class DumpWriter:
             meta["inputs"] = "inputs.npy"
         if self.metric_cols is not None:
             meta["metrics"] = "metrics.csv"
+        if self.activation_functions:
+            meta["activationFunctions"] = self.activation_functions
         _save_text(os.path.join(self.out, "dump.json"), json.dumps(meta, indent=1) + "\n")
 
     def close(self):

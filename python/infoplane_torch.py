@@ -15,6 +15,10 @@ import torch
 
 from infoplane_dump import DumpWriter, log_epochs
 
+# module types whose output is the named function of its input (for adaptive binning's lowest edge)
+_FUNCTIONS = {torch.nn.Tanh: "tanh", torch.nn.ReLU: "relu", torch.nn.Sigmoid: "sigmoid", torch.nn.Softsign: "softsign",
+              torch.nn.Softplus: "softplus", torch.nn.Softmax: "softmax", torch.nn.Identity: "linear", torch.nn.Linear: "linear"}
+
 
 class InfoplaneLogger:
     def __init__(self, model, modules, x, y, out, epochs=None, points=30, schedule=None,
@@ -32,8 +36,10 @@ class InfoplaneLogger:
         self.x = torch.as_tensor(x)
         self.batch_size = batch_size
         y = torch.as_tensor(y).detach().cpu().numpy()
+        functions = {name: _FUNCTIONS[type(m)] for name, m in modules.items() if type(m) in _FUNCTIONS}
         self.writer = DumpWriter(out, labels=y, inputs=self.x.detach().cpu().numpy(), layers=list(modules),
-                                 source=source or f"infoplane_torch.py (PyTorch {torch.__version__})")
+                                 source=source or f"infoplane_torch.py (PyTorch {torch.__version__})",
+                                 activation_functions=functions)
 
     @torch.no_grad()
     def activations(self):

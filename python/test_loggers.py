@@ -67,12 +67,13 @@ check(meta["epochs"] == schedule, f"epochs {meta['epochs']} != {schedule}")
 check(schedule[0] == 0 and len(schedule) >= 8, f"schedule {schedule}")
 check(meta["activations"] == "activations/e{epoch}_{layer}.npy", "activations pattern")
 check(meta.get("inputs") == "inputs.npy" and meta.get("metrics") == "metrics.csv", "inputs/metrics keys")
+check(meta.get("activationFunctions") == {"h1": "tanh", "h2": "tanh"}, f"activationFunctions {meta.get('activationFunctions')}")
 labels = np.load(os.path.join(dump, meta["labels"]))
 check(labels.dtype == np.int64 and labels.shape == (4096,) and np.array_equal(labels, y.numpy()), "labels.npy")
 inputs = np.load(os.path.join(dump, meta["inputs"]))
 check(inputs.dtype == np.float32 and np.array_equal(inputs, x.numpy()), "inputs.npy")
 units = {"h1": 8, "h2": 5}
-expected = {"layers": meta["layers"], "epochs": meta["epochs"], "ixt": [], "ity": []}
+expected = {"layers": meta["layers"], "epochs": meta["epochs"], "ixt": [], "ity": [], "trainLoss": [], "trainAcc": []}
 for e in meta["epochs"]:
     row_ixt, row_ity = [], []
     for name in meta["layers"]:
@@ -90,6 +91,9 @@ first = np.load(os.path.join(dump, "activations", f"e0_h1.npy"))
 last = np.load(os.path.join(dump, "activations", f"e{schedule[-1]}_h1.npy"))
 check(not np.array_equal(first, last), "the layers did not change during training")
 metrics = open(os.path.join(dump, "metrics.csv")).read().splitlines()
+rows = {int(line.split(",")[0]): [float(v) for v in line.split(",")[1:]] for line in metrics[1:]}
+expected["trainLoss"] = [rows[e][0] for e in meta["epochs"]]
+expected["trainAcc"] = [rows[e][1] for e in meta["epochs"]]
 check(metrics[0] == "epoch,train_loss,train_acc", f"metrics header {metrics[0]}")
 check(len(metrics) == EPOCHS + 1 and metrics[1].startswith("0,0.7,"), f"metrics rows {len(metrics)}: {metrics[:2]}")
 check(not any(f.endswith(".tmp") or ".tmp-" in f for _, _, fs in os.walk(dump) for f in fs), "temporary files left")
@@ -105,6 +109,7 @@ for bad, pattern in [
     (lambda: w.metrics(0, loss=1.0), "unknown column"),
     (lambda: DumpWriter(os.path.join(out, "bad"), labels=[0]), "already holds"),
     (lambda: DumpWriter(os.path.join(out, "bad2"), labels=[0.5, 1]), "integer"),
+    (lambda: DumpWriter(os.path.join(out, "bad3"), labels=[0, 1], activation_functions={"a": "swish"}), "swish"),
 ]:
     try:
         bad()

@@ -1,6 +1,6 @@
 // miOfMatrix: one activation matrix in, its plane point out. No Node imports; the public entry
 // (src/index.ts) re-exports it with the rest of the library.
-import { DEFAULTS, type Binning, type ExperimentConfig } from './config.js';
+import { DEFAULTS, type Binning, type ExperimentConfig } from './config/config.js';
 import { Engine } from './engine/engine.js';
 import { ESTIMATORS } from './estimators/index.js';
 

@@ -1,33 +1,20 @@
-// The calling sequence of docs/ABI.md, driven from a plain WebAssembly.instantiate (no TS wrapper):
-// it must reproduce the TypeScript host's runNetwork bit for bit.
+// The one literal conformance test of docs/ABI.md: every documented function exists with its
+// parameter count and every exported function is documented; the header offsets are the
+// documented numbers; and the calling sequence, driven from a plain WebAssembly.instantiate with
+// those literal numbers (no TS wrapper), reproduces the TypeScript host's runNetwork bit for bit.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadWasm } from './helpers/wasm.js';
-import { Engine } from '../src/engine/engine.js';
+import { Engine, type CoreExports } from '../src/engine/engine.js';
 import { runNetwork } from '../src/train/run-network.js';
 import { loggedEpochs } from '../src/train/schedule.js';
 import { ib12 } from '../src/data/ib12.js';
-import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
+import { DEFAULTS, type ExperimentConfig } from '../src/config/config.js';
 
-// Field ids as docs/ABI.md lists them.
-const NF_ROWS_PAD = 3, NF_X = 12, NF_Y = 13, NF_IDX = 14, LF_OUT = 1;
+// Header offsets as docs/ABI.md lists them (the test below checks that the core agrees).
+const NET_ROWS_PAD = 12, NET_X = 48, NET_Y = 52, NET_IDX = 56, NET_LAYER0 = 128, LAYER_SIZE = 32, LAYER_OUT = 4;
 
-interface NetExports {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  arena_reset(): void;
-  rng_seed(state: number, seed: number, stream: number): void;
-  rng_shuffle(state: number, ptr: number, n: number): void;
-  mi_create(maxN: number, maxUnits: number, K: number): number;
-  net_create(widths: number, acts: number, L: number, batch: number, nRows: number): number;
-  net_init(net: number, seed: number, fanOut: number): void;
-  net_field(net: number, f: number): number;
-  net_layer_field(net: number, l: number, f: number): number;
-  net_train_epoch(net: number, nTrain: number, opt: number, lr: number, mu: number, shuffle: number, gradStats: number): number;
-  net_grad_stats(net: number, nb: number, out: number): void;
-  net_eval(net: number, nTrain: number, out: number): void;
-  net_mi_binned(net: number, ctx: number, mode: number, p1: number, p2: number, nbins: number, out: number): void;
-}
+type NetExports = CoreExports;
 
 /** The paper's network (tanh, Adam, random split, shuffled batches, 30 edges in [-1, 1]) per docs/ABI.md. */
 function plainHost(ex: NetExports, X: Float32Array, y: Int32Array, nIn: number, K: number, hidden: number[],
@@ -42,18 +29,19 @@ function plainHost(ex: NetExports, X: Float32Array, y: Int32Array, nIn: number, 
   i32(wPtr, widths.length).set(widths);
   i32(aPtr, L - 1).fill(1); // tanh
   const net = ex.net_create(wPtr, aPtr, L, Math.min(batch, N), N);
-  const Np = ex.net_field(net, NF_ROWS_PAD);
+  const word = (off: number) => new Uint32Array(ex.memory.buffer, net + off, 1)[0];
+  const Np = word(NET_ROWS_PAD);
   // X as [unit][row] with stride Np, labels, and the split: identity shuffled by stream 1 of the seed
-  const x = f32(ex.net_field(net, NF_X), nIn * Np);
+  const x = f32(word(NET_X), nIn * Np);
   for (let r = 0; r < N; r++) for (let i = 0; i < nIn; i++) x[i * Np + r] = X[r * nIn + i];
-  i32(ex.net_field(net, NF_Y), N).set(y);
-  const rng = ex.alloc(16), idx = ex.net_field(net, NF_IDX);
+  i32(word(NET_Y), N).set(y);
+  const rng = ex.alloc(16), idx = word(NET_IDX);
   i32(idx, N).set(Int32Array.from({ length: N }, (_, i) => i));
   ex.rng_seed(rng, seed, 1);
   ex.rng_shuffle(rng, idx, N);
-  ex.net_init(net, seed, 0);
+  ex.net_init(net, seed, false);
   let maxW = 0;
-  for (let l = 0; l < L; l++) maxW = Math.max(maxW, ex.net_layer_field(net, l, LF_OUT));
+  for (let l = 0; l < L; l++) maxW = Math.max(maxW, word(NET_LAYER0 + l * LAYER_SIZE + LAYER_OUT));
   const ctx = ex.mi_create(N, maxW, K);
   const evalOut = ex.alloc(32), miOut = ex.alloc(8 * 3 * L), gOut = ex.alloc(8 * 2 * L);
   const rows: { loss: number[]; ixt: number[]; ity: number[]; gMean: number[]; gStd: number[] }[] = [];
@@ -68,7 +56,7 @@ function plainHost(ex: NetExports, X: Float32Array, y: Int32Array, nIn: number, 
       row = { loss: Array.from(f64(evalOut, 4)), ixt: [], ity: [], gMean: [], gStd: [] };
       for (let l = 0; l < L; l++) { row.ixt.push(m[3 * l]); row.ity.push(m[3 * l] - m[3 * l + 1]); }
     }
-    const nb = ex.net_train_epoch(net, nTrain, 2, lr, 0.9, 1, log ? 1 : 0);
+    const nb = ex.net_train_epoch(net, nTrain, 2, lr, 0.9, true, log);
     if (row) {
       ex.net_grad_stats(net, nb, gOut);
       const g = f64(gOut, 2 * L);
@@ -79,6 +67,41 @@ function plainHost(ex: NetExports, X: Float32Array, y: Int32Array, nIn: number, 
   }
   return rows;
 }
+
+const DOC = readFileSync(new URL('../docs/ABI.md', import.meta.url), 'utf8');
+const MODULE = new WebAssembly.Module(readFileSync(new URL('../build/infoplane.wasm', import.meta.url)));
+
+/** name -> parameter count of every `name(a, b, ...)` in the first cell of the doc's table rows. */
+function documentedFunctions(): Map<string, number> {
+  const fns = new Map<string, number>();
+  for (const line of DOC.split('\n')) {
+    if (!line.startsWith('| `')) continue;
+    const cell = line.split(' | ')[0];
+    for (const m of cell.matchAll(/`(\w+)\(([^)]*)\)/g)) fns.set(m[1], m[2].trim() === '' ? 0 : m[2].split(',').length);
+  }
+  return fns;
+}
+
+describe('docs/ABI.md against the module', () => {
+  it('documents every exported function with its parameter count, and nothing more', () => {
+    const doc = documentedFunctions();
+    const instance = new WebAssembly.Instance(MODULE, { env: { abort() {} } });
+    const actual = new Map<string, number>();
+    for (const [name, v] of Object.entries(instance.exports)) if (typeof v === 'function') actual.set(name, v.length);
+    expect(Object.fromEntries([...doc].sort())).toEqual(Object.fromEntries([...actual].sort()));
+    expect(doc.get('net_train_epoch')).toBe(7); // the parser really read the tables
+  });
+  it('lists every layout global with the value the module exports', () => {
+    const doc: Record<string, number> = {};
+    for (const m of DOC.matchAll(/^\| `((?:NET|LAYER|TEAM)_\w+)` \| (\d+) \|/gm)) doc[m[1]] = Number(m[2]);
+    const instance = new WebAssembly.Instance(MODULE, { env: { abort() {} } });
+    const actual: Record<string, number> = {};
+    for (const [name, v] of Object.entries(instance.exports)) if (v instanceof WebAssembly.Global) actual[name] = Number(v.value);
+    expect(doc).toEqual(actual);
+    expect({ NET_ROWS_PAD, NET_X, NET_Y, NET_IDX, NET_LAYER0, LAYER_SIZE, LAYER_OUT }).toEqual(
+      { NET_ROWS_PAD: doc.NET_ROWS_PAD, NET_X: doc.NET_X, NET_Y: doc.NET_Y, NET_IDX: doc.NET_IDX, NET_LAYER0: doc.NET_LAYER0, LAYER_SIZE: doc.LAYER_SIZE, LAYER_OUT: doc.LAYER_OUT });
+  });
+});
 
 describe('ABI from a plain host', () => {
   it('net_create .. net_mi_binned reproduces runNetwork bit for bit', async () => {

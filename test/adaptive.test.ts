@@ -1,33 +1,25 @@
-// Adaptive binning (EBAB, docs/SCIENCE.md §5): sort_unique_f32, ebab_edges and mi_binned mode 2 (explicit
+// Adaptive binning (EBAB): sort_unique_f32, ebab_edges and mi_binned_explicit (explicit
 // edges) against the references in src/reference/adaptive.ts, and the `adaptive` estimator.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refEbabEdges, refExplicitCell, refMiAdaptive, refMiExplicitRows, refSortedUnique, refEntropyBits, type RefMiResult } from '../src/reference/index.js';
-import { loadWasm, type Wasm } from './helpers/wasm.js';
+import { loadWasm, type Kernels, type Wasm } from './helpers/wasm.js';
 import { TestData, pad4 } from './helpers/data.js';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { miOfMatrix } from '../src/api.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import { cli } from './helpers/cli.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-interface AdaptiveKernels {
-  sort_scratch_bytes(n: number): number;
-  sort_unique_f32(act: number, nUnits: number, N: number, B: number, out: number, scratch: number): number;
-  ebab_create(maxValues: number): number;
-  ebab_edges(ctx: number, act: number, nUnits: number, N: number, B: number, useLower: number, lower: number, nbins: number, edges: number): number;
-  mi_create(maxN: number, maxUnits: number, K: number): number;
-  mi_binned(ctx: number, act: number, nUnits: number, N: number, B: number, y: number, mode: number, p1: number, p2: number, nbins: number, out: number): void;
-}
 
 let w: Wasm;
-let k: AdaptiveKernels;
+let k: Kernels;
 beforeAll(async () => {
   w = await loadWasm();
-  k = w.ex as unknown as AdaptiveKernels;
+  k = w.ex;
 });
 
 /** [unit][B] layout of rows[s][u], junk in the padding columns */
@@ -61,7 +53,7 @@ function wasmExplicit(rows: ArrayLike<number>[], y: ArrayLike<number>, edges: Fl
   w.reset();
   const ctx = k.mi_create(rows.length, d, K);
   const ap = w.putF32(act), yp = w.putI32(Array.from(y)), ep = w.putF32(edges), out = w.allocF64(3);
-  k.mi_binned(ctx, ap, d, rows.length, B, yp, 2, ep, 0, edges.length, out);
+  k.mi_binned_explicit(ctx, ap, d, rows.length, B, yp, ep, edges.length, out);
   const [hT, hTgivenY, patterns] = w.getF64(out, 3);
   return { hT, hTgivenY, patterns, iXT: hT, iTY: hT - hTgivenY };
 }
@@ -170,7 +162,7 @@ describe('ebab_edges vs refEbabEdges', () => {
   });
 });
 
-describe('mi_binned mode 2 (explicit edges) vs the reference', () => {
+describe('mi_binned_explicit (explicit edges) vs the reference', () => {
   it('random data and random sorted edges with duplicates, narrow and wide layers', () => {
     const t = new TestData(3);
     for (const [N, d, nE, K] of [[500, 3, 10, 2], [1000, 10, 32, 2], [333, 13, 32, 3], [200, 20, 300, 2], [64, 1, 2, 2]] as const) {
@@ -212,7 +204,7 @@ describe('mi_binned mode 2 (explicit edges) vs the reference', () => {
     const ap = w.putF32(act), yp = w.putI32(Array.from(y)), ep = w.putF32(refEbabEdges(rows.flat(), 30)), out = w.allocF64(3);
     k.mi_binned(ctx, ap, d, 400, B, yp, 0, -1, 1, 30, out);
     const before = Array.from(w.getF64(out, 3));
-    k.mi_binned(ctx, ap, d, 400, B, yp, 2, ep, 0, 32, out);
+    k.mi_binned_explicit(ctx, ap, d, 400, B, yp, ep, 32, out);
     k.mi_binned(ctx, ap, d, 400, B, yp, 0, -1, 1, 30, out);
     expect(Array.from(w.getF64(out, 3))).toEqual(before);
   });

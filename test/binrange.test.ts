@@ -10,8 +10,8 @@ import { TestData, pad4 } from './helpers/data.js';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
-import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
-import { configFromFlags } from '../src/cli/options.js';
+import { DEFAULTS, type ExperimentConfig } from '../src/config/config.js';
+import { configFromFlags } from '../src/config/flags.js';
 import { cli } from './helpers/cli.js';
 
 let w: Wasm;

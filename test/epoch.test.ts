@@ -5,7 +5,7 @@ import { Engine } from '../src/engine/engine.js';
 import { Network } from '../src/model/network.js';
 import { ib12 } from '../src/data/ib12.js';
 import { refInitLayers, refTrainEpoch, refMlpForward, refSoftmaxCeForward, type RefOptimizer } from '../src/reference/index.js';
-import type { Activation, OptimizerName } from '../src/config.js';
+import type { Activation, OptimizerName } from '../src/config/config.js';
 
 const engine = await Engine.create(new WebAssembly.Module(readFileSync(new URL('../build/infoplane.wasm', import.meta.url))));
 const data = ib12();

@@ -2,25 +2,21 @@
 // the kde-upper / kde-lower estimators.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refKdeMi, refKdeMiLayout, refKdeEntropyUpper, refKdeEntropyLower, type RefKdeResult } from '../src/reference/index.js';
-import { loadWasm, type Wasm } from './helpers/wasm.js';
+import { loadWasm, type Kernels, type Wasm } from './helpers/wasm.js';
 import { TestData, pad4 } from './helpers/data.js';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
 import { kdeNoiseVariance, kdeRowCount } from '../src/estimators/kde.js';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import { miOfMatrix } from '../src/api.js';
 
-interface KdeKernels {
-  kde_create(maxN: number, maxUnits: number, K: number): number;
-  kde_mi(ctx: number, act: number, nUnits: number, N: number, B: number, y: number, rows: number, nRows: number, s2: number, out: number): void;
-}
 
 let w: Wasm;
-let k: KdeKernels;
+let k: Kernels;
 beforeAll(async () => {
   w = await loadWasm();
-  k = w.ex as unknown as KdeKernels;
+  k = w.ex;
 });
 
 /** kde_mi on rows[s][u] with padding junk past N; `used` = row subset. Returns nats. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compressionOf, phasesOf, snrTransition } from '../src/record/phases.js';
 import { buildResult } from '../src/record/result.js';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import { ib12 } from '../src/data/ib12.js';
 import type { RunRecord, Series } from '../src/record/schema.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { snrSwitch, snrTransition, windowedMedian } from '../src/record/phases.js';
 import { dpiChecks } from '../src/record/checks.js';
 import { buildResult, seriesCi95 } from '../src/record/result.js';
-import { DEFAULTS } from '../src/config.js';
+import { DEFAULTS } from '../src/config/config.js';
 import { ib12 } from '../src/data/ib12.js';
 import type { RunRecord } from '../src/record/schema.js';
 

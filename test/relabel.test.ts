@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { relabel } from '../src/data/relabel.js';
 import { ib12, ib12Score } from '../src/data/ib12.js';
 import { datasetKey, datasetOf } from '../src/node/datasets.js';
-import { configFromFlags, UsageError } from '../src/cli/options.js';
+import { configFromFlags, UsageError } from '../src/config/flags.js';
 
 describe('training labels', () => {
   const data = ib12();

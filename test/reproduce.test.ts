@@ -6,8 +6,8 @@ import { cli } from './helpers/cli.js';
 import { evaluateClaims } from '../src/reproduce/claims.js';
 import { compressionMeasure, fallOf, lateJitter, switchMeasure, boundInverse } from '../src/reproduce/measures.js';
 import { seededUniform } from '../src/stats/rng.js';
-import type { InfoplaneResult, RunRecord } from '../src/record/schema.js';
-import type { CellResult } from '../src/sweep/store.js';
+import type { TrainingResult as InfoplaneResult, RunRecord } from '../src/record/schema.js';
+import type { CellResult } from '../src/record/sweep.js';
 import type { StudyName } from '../src/reproduce/studies.js';
 
 // Synthetic per-network records on a log schedule of 0..4999: six layers (five hidden + output).

@@ -5,7 +5,7 @@ import { runNetwork } from '../src/train/run-network.js';
 import { loggedEpochs } from '../src/train/schedule.js';
 import { splitOrder, trainCount } from '../src/train/split.js';
 import { ib12 } from '../src/data/ib12.js';
-import { DEFAULTS, type ExperimentConfig } from '../src/config.js';
+import { DEFAULTS, type ExperimentConfig } from '../src/config/config.js';
 import { averageRuns } from '../src/record/result.js';
 
 const module = new WebAssembly.Module(readFileSync(new URL('../build/infoplane.wasm', import.meta.url)));

@@ -2,12 +2,17 @@
 import type { ExperimentConfig, Series } from '../src/index.js';
 
 export type ToWorker =
-  | { kind: 'start'; config: ExperimentConfig }
+  /** Train on `dataset` (a user's file) or, without it, on ib12. */
+  | { kind: 'start'; config: ExperimentConfig; dataset?: DatasetMessage }
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'stop' };
 
+/** A dataset as posted to the worker (typed arrays are copied by structured clone). */
+export interface DatasetMessage { name: string; nInputs: number; nClasses: number; X: Float32Array; y: Int32Array }
+
 export type FromWorker =
+  /** The wasm core has loaded: training can start. */
   | { kind: 'ready'; estimators: string[] }
   /** A new run: its logged epochs and layer widths (the output layer last). */
   | { kind: 'begin'; runId: number; epochs: number[]; widths: number[]; settings: Record<string, string> }

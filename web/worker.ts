@@ -1,6 +1,7 @@
 // The training worker: one engine, one TrainingSession at a time, advanced in slices of about
 // SLICE_MS; new points are posted at most every POST_MS so the page gets batched updates.
-import { createEngine, ib12, ESTIMATORS, TrainingSession, type Engine } from '../src/index.js';
+import { createEngine, fetchWasmModule, ib12, ESTIMATORS, TrainingSession, Engine, threadsAvailable, type Dataset, type TeamHelper, type TeamReply } from '../src/index.js';
+import { withDuplicates } from '../src/data/duplicates.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const SLICE_MS = 25;
@@ -8,8 +9,7 @@ const POST_MS = 50;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
-const data = ib12();
-let engine: Engine | undefined;
+const IB12 = withDuplicates(ib12());
 let session: TrainingSession | undefined;
 let runId = 0, running = false, sent = 0, lastPost = 0;
 let rateT = 0, rateE = 0, rate = 0;
@@ -41,12 +41,35 @@ function slice(): void {
   else schedule();
 }
 
+let teamEngine: Engine | undefined;
+
+/** A helper thread of a team engine: a nested module worker (web/team-worker.ts). */
+function spawnHelper(): TeamHelper {
+  const w = new Worker(new URL('./team-worker.js', import.meta.url), { type: 'module' });
+  const ready = new Promise<TeamReply>((resolve, reject) => {
+    w.addEventListener('message', (e) => resolve(e.data as TeamReply), { once: true });
+    w.addEventListener('error', (e) => reject(new Error(e.message)), { once: true });
+  });
+  return { post: (m) => w.postMessage(m), ready, close: () => w.terminate() };
+}
+
+/** The engine for a network with these hidden widths: with cross-origin isolation (which
+ *  SharedArrayBuffer needs) and a layer wide enough to share out, one on up to 4 threads;
+ *  otherwise the one-thread engine. */
+async function engineFor(layers: number[]): Promise<Engine> {
+  const engine = await core;
+  const threads = Math.min(4, navigator.hardwareConcurrency ?? 1);
+  if (threads < 2 || !threadsAvailable() || !layers.some((w) => w >= engine.exports.TEAM_MIN_UNITS.value)) return engine;
+  teamEngine ??= await Engine.createTeam(await fetchWasmModule(new URL('../../infoplane-mt.wasm', import.meta.url)), threads, spawnHelper);
+  return teamEngine;
+}
+
 scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   try {
     if (m.kind === 'start') {
-      engine ??= await createEngine(new URL('../../infoplane.wasm', import.meta.url));
-      session = new TrainingSession(engine, m.config, data, 0);
+      const data: Dataset = m.dataset ? withDuplicates({ ...m.dataset, nRows: m.dataset.y.length }) : IB12;
+      session = new TrainingSession(await engineFor(m.config.layers), m.config, data, 0);
       runId++; sent = 0; lastPost = 0; rateT = performance.now(); rateE = 0; rate = 0;
       post({ kind: 'begin', runId, epochs: session.epochs, widths: [...m.config.layers, data.nClasses],
         settings: Object.fromEntries(Object.entries(session.record.mi).map(([k, v]) => [k, v.settings])) });
@@ -66,4 +89,7 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
     post({ kind: 'error', message: (err as Error).message });
   }
 };
-post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) });
+// Load the core first; the page enables Start on 'ready'.
+const core: Promise<Engine> = createEngine(new URL('../../infoplane.wasm', import.meta.url));
+core.then(() => { post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) }); },
+  (err: unknown) => post({ kind: 'error', message: (err as Error).message }));

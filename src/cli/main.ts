@@ -1,7 +1,7 @@
 // The `infoplane` command: a thin shell over the library, one file per command in commands/.
 // Bad input: one line on stderr, exit 2.
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './options.js';
+import { UsageError } from '../config/flags.js';
 import { InputError } from '../data/errors.js';
 import { Interrupted } from '../node/pool.js';
 import * as run from './commands/run.js';
@@ -13,8 +13,9 @@ import * as reproduce from './commands/reproduce.js';
 import * as bench from './commands/bench.js';
 import * as bound from './commands/bound.js';
 import * as serve from './commands/serve.js';
+import * as plane from './commands/plane.js';
 
-const COMMANDS = [run, mi, dataset, report, sweep, bound, reproduce, serve, bench];
+const COMMANDS = [run, plane, mi, dataset, report, sweep, bound, reproduce, serve, bench];
 
 export function buildProgram(): Command {
   const program = new Command('infoplane')

@@ -1,4 +1,5 @@
-// Node-only file access for the CLI: read a matrix, labels or dataset, and write a dataset CSV.
+// Node-only file access: read a matrix, labels or a dataset from a file. (Writing files is node/'s
+// job: node/atomic.ts, node/datasets.ts writeDatasetCsv.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -7,7 +8,6 @@ import { unreadable } from './errors.js';
 import { parseMatrix, type Matrix } from './parse.js';
 import { datasetFromTable, labelsFromMatrix } from './table.js';
 import { matDataset, matSingleMatrix, parseMat, MAT_LABEL_NAMES, type Inflate } from './mat.js';
-import { writeFileAtomic } from '../node/atomic.js';
 
 /** node:zlib's native inflate (it verifies the Adler-32 checksum) with an output cap. */
 export const nodeInflate: Inflate = (compressed, maxOutput) => inflateSync(compressed, { maxOutputLength: maxOutput });
@@ -49,32 +49,4 @@ export function loadDatasetFile(file: string, labelColumn?: string): Dataset {
   const name = path.basename(file, path.extname(file));
   if (isMat(file)) return matDataset(parseMat(readBytes(file), file, nodeInflate), name, file, labelColumn === 'last' ? undefined : labelColumn);
   return datasetFromTable(readMatrix(file), name, file, labelColumn);
-}
-
-/**
- * Writes header x0,...,x{n-1},y and one line per row. Float32 values print as the shortest
- * float64 text of that value (integers as integers), which reads back to the same float32.
- * Atomic (node/atomic.ts), in ~1 MB pieces so large datasets never become one giant string.
- */
-export function writeDatasetCsv(ds: Dataset, file: string): void {
-  writeFileAtomic(file, datasetCsvPieces(ds));
-}
-
-function* datasetCsvPieces(ds: Dataset): Generator<string> {
-  const header = Array.from({ length: ds.nInputs }, (_, j) => `x${j}`);
-  let chunk = header.join(',') + ',y\n';
-  const fields: string[] = new Array(ds.nInputs + 1);
-  for (let i = 0; i < ds.nRows; i++) {
-    for (let j = 0; j < ds.nInputs; j++) {
-      const v = ds.X[i * ds.nInputs + j];
-      fields[j] = Object.is(v, -0) ? '-0' : String(v); // String(-0) is "0"
-    }
-    fields[ds.nInputs] = String(ds.y[i]);
-    chunk += fields.join(',') + '\n';
-    if (chunk.length > 1 << 20) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  yield chunk;
 }

@@ -261,6 +261,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 export interface NpyHeader {
   descr: string; itemSize: number; read: Reader; fortran: boolean; rows: number; cols: number; dataStart: number;
   shapeText: string;
+  /** The full shape; rows = shape[0], cols = the product of the others (1 for 1-D). */
+  shape: number[];
 }
 
 /**
@@ -268,7 +270,7 @@ export interface NpyHeader {
  * 10 + 65535 bytes always suffice for versions 1 and 2) and the file's total length, so that a
  * streaming reader can check a file without reading its data.
  */
-export function parseNpyHeader(bytes: Uint8Array, fileLength: number, file: string): NpyHeader {
+export function parseNpyHeader(bytes: Uint8Array, fileLength: number, file: string, maxDims = 2): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new InputError(file, 'header', 'not a .npy file (wrong magic bytes)');
   }
@@ -302,11 +304,11 @@ export function parseNpyHeader(bytes: Uint8Array, fileLength: number, file: stri
   if (order === '>' && size > 1) throw new InputError(file, 'header', `big-endian dtype "${descr}" is not supported`);
 
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (/^\d+L?$/.test(s) ? parseInt(s, 10) : NaN));
-  if (shape.length < 1 || shape.length > 2 || shape.some((n) => !Number.isSafeInteger(n))) {
-    throw new InputError(file, 'header', `shape (${shapeText}) is not 1-D or 2-D`);
+  if (shape.length < 1 || shape.length > maxDims || shape.some((n) => !Number.isSafeInteger(n))) {
+    throw new InputError(file, 'header', `shape (${shapeText}) is not ${maxDims === 2 ? '1-D or 2-D' : `1-D to ${maxDims}-D`}`);
   }
   const rows = shape[0];
-  const cols = shape.length === 2 ? shape[1] : 1;
+  const cols = shape.slice(1).reduce((a, b) => a * b, 1);
   if (rows === 0 || cols === 0) throw new InputError(file, 'header', `shape (${shapeText}) holds no data`);
 
   const need = rows * cols * size;
@@ -315,7 +317,7 @@ export function parseNpyHeader(bytes: Uint8Array, fileLength: number, file: stri
     throw new InputError(file, 'data', `header shape (${shapeText}) of ${descr} needs ${need} bytes, file has ${have}` +
       (have < need ? ' (truncated)' : ''));
   }
-  return { descr, itemSize: size, read, fortran: fortran === 'True', rows, cols, dataStart, shapeText };
+  return { descr, itemSize: size, read, fortran: fortran === 'True', rows, cols, dataStart, shapeText, shape };
 }
 
 /** A 1-D array (read as one column) or a 2-D array, in C or Fortran order. */

@@ -72,3 +72,27 @@ export function datasetFromTable(m: Matrix, name: string, file: string, labelCol
   if (maxLabel === 0) throw new InputError(file, '', 'every label is 0: a dataset needs at least 2 classes');
   return { name, nRows: m.rows, nInputs, nClasses: maxLabel + 1, X, y };
 }
+
+/**
+ * A dataset as CSV text: header x0,...,x{n-1},y and one line per row, in ~1 MB pieces so large
+ * datasets never become one giant string. Float32 values print as the shortest float64 text of
+ * that value (integers as integers), which reads back to the same float32.
+ */
+export function* datasetCsvPieces(ds: Dataset): Generator<string> {
+  const header = Array.from({ length: ds.nInputs }, (_, j) => `x${j}`);
+  let chunk = header.join(',') + ',y\n';
+  const fields: string[] = new Array(ds.nInputs + 1);
+  for (let i = 0; i < ds.nRows; i++) {
+    for (let j = 0; j < ds.nInputs; j++) {
+      const v = ds.X[i * ds.nInputs + j];
+      fields[j] = Object.is(v, -0) ? '-0' : String(v); // String(-0) is "0"
+    }
+    fields[ds.nInputs] = String(ds.y[i]);
+    chunk += fields.join(',') + '\n';
+    if (chunk.length > 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}

@@ -1,11 +1,14 @@
 // `bin`: the paper's estimator. Bin every unit, count distinct patterns; with distinct, uniform x,
-// I(X;T) = H(T) and I(T;Y) = H(T) - sum_y p(y) H(T|Y=y) (docs/SCIENCE.md §3).
+// I(X;T) = H(T) and I(T;Y) = H(T) - sum_y p(y) H(T|Y=y) (docs/SCIENCE.md, binning). When the
+// dataset repeats input rows, I(X;T) = H(T) - H(T|X) over the groups of identical rows
+// (group-entropy.ts).
 // Range modes of edges binning: `fixed` uses lo, hi as given (the reference code, which clips
 // ReLU layers into [-1, 1]); `observed` uses each layer's min and max at that epoch; `running-max`
 // the layer's min and max over all epochs measured so far (state of this network's instance).
 import { BIN_MODE } from '../engine/engine.js';
-import type { Binning, BinRangeMode } from '../config.js';
-import type { EstimatorFactory, PlanePoint } from './estimator.js';
+import type { Binning, BinRangeMode } from '../config/config.js';
+import { defineEstimator, type PlanePoint } from './estimator.js';
+import { GroupConditionalEntropy } from './group-entropy.js';
 
 export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): string {
   if (b.kind === 'width') return `bin width ${b.width}: floor(v / ${b.width})`;
@@ -15,27 +18,19 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
   return `${b.bins} edges linspace(${b.lo}, ${b.hi}) (${b.bins - 1} bins + the >= ${b.hi} cell)`;
 }
 
-export const bin: EstimatorFactory = (config, engine, sizes) => binWith(config, engine, sizes, 'bin', config.binning);
-
-/** `bin` with a given number of edges over the configured range (-1, 1 for width binning): the
- *  sensitivity of the bin estimate to its bin count (docs/SCIENCE.md §12). */
-export const binEdges = (edges: number): EstimatorFactory => (config, engine, sizes) => {
-  const b = config.binning;
-  const [lo, hi] = b.kind === 'edges' ? [b.lo, b.hi] : [-1, 1];
-  return binWith(config, engine, sizes, `bin-${edges}`, { kind: 'edges', bins: edges, lo, hi });
-};
-
-function binWith(config: Parameters<EstimatorFactory>[0], engine: Parameters<EstimatorFactory>[1], sizes: Parameters<EstimatorFactory>[2], name: string, b: Binning): ReturnType<EstimatorFactory> {
+export const bin = defineEstimator(['bin'], (config, engine, sizes) => {
   const e = engine.exports;
   const ctx = e.mi_create(sizes.maxRows, sizes.maxWidth, sizes.nClasses);
   const out = engine.alloc(8 * 3);
   const rangeOut = engine.alloc(8);
+  const b = config.binning;
   const rangeMode: BinRangeMode = b.kind === 'edges' ? config.binRangeMode ?? 'fixed' : 'fixed';
   const [mode, p1, p2, nbins] = b.kind === 'edges' ? [BIN_MODE.edges, b.lo, b.hi, b.bins] : [BIN_MODE.width, b.width, 0, 0];
   const runLo: number[] = [], runHi: number[] = []; // running-max: per layer of this network
+  const dups = sizes.duplicates;
+  const hTgivenX = dups && dups.duplicateRows > 0 ? new GroupConditionalEntropy(engine, dups, sizes.maxWidth, b) : undefined;
   return {
-    name,
-    settings: binSettings(b, rangeMode),
+    planes: [{ name: 'bin', settings: binSettings(b, rangeMode) }],
     measure(input) {
       const points: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
@@ -50,9 +45,10 @@ function binWith(config: Parameters<EstimatorFactory>[0], engine: Parameters<Est
         }
         e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, mode, lo, hi, nbins, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
-        points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
+        const hx = hTgivenX ? hTgivenX.measure(input.act[l], input.width[l], input.n, input.stride, lo, hi) : undefined;
+        points.push({ ixt: hx === undefined ? hT : hT - hx, ity: hT - hTgivenY, patterns });
       }
-      return points;
+      return [points];
     },
   };
-}
+});

@@ -1,13 +1,43 @@
-// A network living in the wasm arena: the host only names fields; net_create lays out the memory.
+// A network living in the wasm arena: net_create lays out the memory, and the host finds every
+// buffer through the header offsets the core exports (Engine.layout), never by computing them.
 import { Engine, ACTIVATION_CODE, OPTIMIZER_CODE } from '../engine/engine.js';
-import type { Activation, OptimizerName } from '../config.js';
-
-// Field ids of the wasm network header (assembly/net.ts).
-const NF = { LAYERS: 0, ROWS: 2, ROWS_PAD: 3, CLASSES: 4, PARAMS: 5, PARAM: 6, X: 12, Y: 13, IDX: 14, INPUTS: 22 };
-const LF = { IN: 0, OUT: 1, W: 3, B: 4, ACT_EVAL: 6 };
+import type { Activation, OptimizerName } from '../config/config.js';
 
 export interface NetworkShape {
   nInputs: number; hidden: number[]; nClasses: number; activation: Activation; batch: number; nRows: number;
+}
+
+/** Writes the widths and activation codes of `shape` into the arena for net_create / net_bytes. */
+function shapeArgs(engine: Engine, shape: NetworkShape): [widths: number, acts: number, L: number, batch: number, nRows: number] {
+  const widths = [shape.nInputs, ...shape.hidden, shape.nClasses];
+  const L = widths.length - 1;
+  const wPtr = engine.alloc(4 * widths.length), aPtr = engine.alloc(4 * Math.max(1, L - 1));
+  engine.i32(wPtr, widths.length).set(widths);
+  engine.i32(aPtr, L - 1).fill(ACTIVATION_CODE[shape.activation]);
+  return [wPtr, aPtr, L, shape.batch, shape.nRows];
+}
+
+/** The bytes net_create would allocate for `shape` (total, and the largest single buffer), as the
+ *  core counts them without allocating. Resets the engine's arena: use an engine of its own. */
+export function networkBytes(engine: Engine, shape: NetworkShape): { total: number; largest: number } {
+  engine.reset();
+  const args = shapeArgs(engine, shape);
+  const out = engine.alloc(16);
+  engine.exports.net_bytes(...args, out);
+  const [total, largest] = engine.f64(out, 2);
+  engine.reset();
+  return { total, largest };
+}
+
+/** The bytes of mi_create(maxN, maxUnits, K) (total, largest buffer), counted by the core.
+ *  Resets the engine's arena. */
+export function scratchBytes(engine: Engine, maxN: number, maxUnits: number, K: number): { total: number; largest: number } {
+  engine.reset();
+  const out = engine.alloc(16);
+  engine.exports.mi_bytes(maxN, maxUnits, K, out);
+  const [total, largest] = engine.f64(out, 2);
+  engine.reset();
+  return { total, largest };
 }
 
 export class Network {
@@ -19,40 +49,43 @@ export class Network {
   private readonly evalPtr: number;
 
   constructor(readonly engine: Engine, readonly shape: NetworkShape) {
-    const e = engine.exports;
-    const widths = [shape.nInputs, ...shape.hidden, shape.nClasses];
-    const L = widths.length - 1;
-    const wPtr = engine.alloc(4 * widths.length), aPtr = engine.alloc(4 * Math.max(1, L - 1));
-    engine.i32(wPtr, widths.length).set(widths);
-    engine.i32(aPtr, L - 1).fill(ACTIVATION_CODE[shape.activation]);
-    this.ptr = e.net_create(wPtr, aPtr, L, shape.batch, shape.nRows);
-    this.widths = widths.slice(1);
+    const args = shapeArgs(engine, shape);
+    this.ptr = engine.exports.net_create(...args) >>> 0;
+    this.widths = [...shape.hidden, shape.nClasses];
     this.nRows = shape.nRows;
-    this.rowsPad = e.net_field(this.ptr, NF.ROWS_PAD);
-    this.statsPtr = engine.alloc(8 * 2 * L);
+    this.rowsPad = this.field('ROWS_PAD');
+    this.statsPtr = engine.alloc(8 * 2 * args[2]);
     this.evalPtr = engine.alloc(8 * 4);
   }
 
   get nLayers(): number { return this.widths.length; }
-  private field(f: number): number { return this.engine.exports.net_field(this.ptr, f); }
-  private layerField(l: number, f: number): number { return this.engine.exports.net_layer_field(this.ptr, l, f); }
+  private field(f: keyof Engine['layout']['net']): number { return this.engine.ptrAt(this.ptr + this.engine.layout.net[f]); }
+  private layerField(l: number, f: keyof Engine['layout']['layer']): number {
+    const { net, layer } = this.engine.layout;
+    return this.engine.ptrAt(this.ptr + net.LAYER0 + l * layer.SIZE + layer[f]);
+  }
 
   /** Copy the dataset in: X row-major [nRows][nInputs] becomes [unit][row]. */
   setData(X: Float32Array, y: Int32Array): void {
     const nIn = this.shape.nInputs, N = this.nRows, np = this.rowsPad;
-    const dst = this.engine.f32(this.field(NF.X), nIn * np);
+    const dst = this.engine.f32(this.field('X'), nIn * np);
     for (let r = 0; r < N; r++) for (let i = 0; i < nIn; i++) dst[i * np + r] = X[r * nIn + i];
-    this.engine.i32(this.field(NF.Y), N).set(y);
+    this.engine.i32(this.field('Y'), N).set(y);
+    this.engine.i32(this.ptr + this.engine.layout.net.XR_ROWS, 1)[0] = 0; // the row-major copy is stale
   }
 
   /** The row order: the first nTrain entries are the training rows. */
-  setOrder(order: Int32Array): void { this.engine.i32(this.field(NF.IDX), this.nRows).set(order); }
-  labelsPtr(): number { return this.field(NF.Y); }
+  setOrder(order: Int32Array): void { this.engine.i32(this.field('IDX'), this.nRows).set(order); }
+  labelsPtr(): number { return this.field('Y'); }
 
-  init(seed: number, fanOut: boolean): void { this.engine.exports.net_init(this.ptr, seed >>> 0, fanOut ? 1 : 0); }
+  init(seed: number, fanOut: boolean): void { this.engine.exports.net_init(this.ptr, seed >>> 0, fanOut); }
 
   trainEpoch(nTrain: number, optimizer: OptimizerName, lr: number, momentum: number, shuffle: boolean, gradStats: boolean): number {
-    return this.engine.exports.net_train_epoch(this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle ? 1 : 0, gradStats ? 1 : 0);
+    const { team, exports: e } = this.engine;
+    if (!team) return e.net_train_epoch(this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle, gradStats);
+    const args = [this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle ? 1 : 0, gradStats ? 1 : 0];
+    team.call('net_train_epoch_team', args);
+    return e.net_train_epoch_team(this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle, gradStats, 0, team.size);
   }
 
   /** [mean_0, std_0, mean_1, std_1, ...] per weight matrix over nb mini-batches; clears the sums. */
@@ -63,24 +96,29 @@ export class Network {
 
   /** Forward all rows; returns [trainLoss, trainAcc, testLoss, testAcc]. */
   evaluate(nTrain: number): Float64Array {
-    this.engine.exports.net_eval(this.ptr, nTrain, this.evalPtr);
+    const { team, exports: e } = this.engine;
+    if (!team) e.net_eval(this.ptr, nTrain, this.evalPtr);
+    else {
+      team.call('net_eval_team', [this.ptr, nTrain, this.evalPtr]);
+      e.net_eval_team(this.ptr, nTrain, this.evalPtr, 0, team.size);
+    }
     return this.engine.f64(this.evalPtr, 4).slice();
   }
 
   /** Pointer to layer l's activations of all rows ([width][rowsPad]), valid after evaluate(). */
-  activationPtr(l: number): number { return this.layerField(l, LF.ACT_EVAL); }
+  activationPtr(l: number): number { return this.layerField(l, 'ACT_EVAL'); }
 
   /** Copies of the parameters of layer l: W [out][in] and b [out]. */
   params(l: number): { W: Float32Array; b: Float32Array } {
-    const p = this.field(NF.PARAM), fi = this.layerField(l, LF.IN), fo = this.layerField(l, LF.OUT);
-    return { W: this.engine.f32(p + 4 * this.layerField(l, LF.W), fi * fo).slice(), b: this.engine.f32(p + 4 * this.layerField(l, LF.B), fo).slice() };
+    const p = this.field('PARAM'), fi = this.layerField(l, 'IN'), fo = this.layerField(l, 'OUT');
+    return { W: this.engine.f32(p + 4 * this.layerField(l, 'W'), fi * fo).slice(), b: this.engine.f32(p + 4 * this.layerField(l, 'B'), fo).slice() };
   }
 
   /** Overwrite the parameters of layer l (W [out][in], b [out]): start from given weights. */
   setParams(l: number, W: ArrayLike<number>, b: ArrayLike<number>): void {
-    const p = this.field(NF.PARAM), fi = this.layerField(l, LF.IN), fo = this.layerField(l, LF.OUT);
+    const p = this.field('PARAM'), fi = this.layerField(l, 'IN'), fo = this.layerField(l, 'OUT');
     if (W.length !== fi * fo || b.length !== fo) throw new RangeError(`layer ${l}: W needs ${fi * fo} values and b ${fo}, got ${W.length} and ${b.length}`);
-    this.engine.f32(p + 4 * this.layerField(l, LF.W), fi * fo).set(W);
-    this.engine.f32(p + 4 * this.layerField(l, LF.B), fo).set(b);
+    this.engine.f32(p + 4 * this.layerField(l, 'W'), fi * fo).set(W);
+    this.engine.f32(p + 4 * this.layerField(l, 'B'), fo).set(b);
   }
 }

@@ -4,11 +4,16 @@ import type { Dataset } from '../data/dataset.js';
 import { ib12 } from '../data/ib12.js';
 import { mnist } from '../data/mnist.js';
 import { loadDatasetFile } from '../data/files.js';
+import { datasetCsvPieces } from '../data/table.js';
+import { writeFileAtomic } from './atomic.js';
 import { InputError } from '../data/errors.js';
 import { withDuplicates } from '../data/duplicates.js';
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import { trainCount } from '../train/split.js';
 import { relabel } from '../data/relabel.js';
+import { Engine } from '../engine/engine.js';
+import { loadWasmModule } from '../engine/wasm-node.js';
+import { networkBytes, scratchBytes } from '../model/network.js';
 
 // null prototype: a name such as "constructor" is not a dataset
 export const BUILTIN_DATASETS: Record<string, (() => Dataset) | undefined> = Object.assign(Object.create(null), { ib12, mnist });
@@ -47,25 +52,16 @@ export function resolveDataset(nameOrPath: string, options: DatasetOptions = {})
   return withDuplicates(builtin ? builtin() : loadDatasetFile(nameOrPath, options.labelColumn));
 }
 
-/** Bytes the wasm arena needs for one network of `config` on `data` (net_create + the bin
- *  estimator's mi_create + the split; assembly/net.ts and assembly/entropy.ts lay them out). */
+let sizer: Engine | undefined;
+
+/** Bytes the wasm arena needs for one network of `config` on `data`, as the core counts them:
+ *  net_create, the bin estimator's mi_create and the split's row order. */
 export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInputs: number; nClasses: number }, batch: number): { total: number; largest: number } {
-  const pad4 = (n: number) => Math.ceil(n / 4) * 4; // no bitwise ops: sizes may pass 2^31
-  const widths = [data.nInputs, ...layers, data.nClasses];
-  const np = pad4(data.nRows), bp = pad4(Math.min(batch, data.nRows));
-  let P = 0, maxW = data.nInputs, acts = 0, largest = 0;
-  for (let l = 0; l + 1 < widths.length; l++) {
-    P = pad4(P + widths[l] * widths[l + 1] + widths[l + 1]);
-    maxW = Math.max(maxW, widths[l + 1]);
-    acts += 4 * widths[l + 1] * (bp + np);
-    largest = Math.max(largest, 4 * widths[l + 1] * np);
-  }
-  const X = 4 * data.nInputs * np, XR = 4 * pad4(data.nInputs) * np; // [unit][row] for the eval, row-major for the gather
-  const net = 24 * P + X + XR + 12 * np + 4 * pad4(data.nInputs) * bp + 8 * maxW * bp + acts;
-  const cap = 2 ** Math.ceil(Math.log2(2 * Math.max(data.nRows, 8)));
-  const mi = 8 * np + 16 * cap + (4 * data.nClasses + 16) * data.nRows + 12 * maxW + 4 * 65536;
-  largest = Math.max(largest, XR, 8 * P, 4 * data.nClasses * data.nRows, 16 * cap);
-  return { total: net + mi + 4 * data.nRows, largest };
+  sizer ??= Engine.createSync(loadWasmModule());
+  const shape = { nInputs: data.nInputs, hidden: layers, nClasses: data.nClasses, activation: 'tanh' as const, batch: Math.min(batch, data.nRows), nRows: data.nRows };
+  const net = networkBytes(sizer, shape);
+  const mi = scratchBytes(sizer, data.nRows, Math.max(data.nInputs, ...layers, data.nClasses), data.nClasses);
+  return { total: net.total + mi.total + 4 * data.nRows, largest: Math.max(net.largest, mi.largest) };
 }
 
 /** The most one network may use: wasm32 memory is at most 4 GiB and the core keeps offsets in i32. */
@@ -84,4 +80,9 @@ export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
       `${gib(need.total)} GiB of wasm memory (largest buffer ${gib(need.largest)} GiB); the limit is ${gib(WASM_BUDGET.total)} GiB ` +
       `with buffers under 2 GiB: use fewer rows or narrower layers`);
   }
+}
+
+/** A dataset as CSV (data/table.ts datasetCsvPieces), written atomically. */
+export function writeDatasetCsv(ds: Dataset, file: string): void {
+  writeFileAtomic(file, datasetCsvPieces(ds));
 }

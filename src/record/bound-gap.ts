@@ -1,16 +1,12 @@
 // The distance of each layer to the IB bound: for every estimator, layer and logged epoch, the
 // bound's I(T;Y) at the layer's I(X;T) minus the layer's I(T;Y) (bits; > 0 = below the bound).
-import type { ExperimentConfig } from '../config.js';
+import { labelModelOf, type ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import { boundAt, type IBPoint } from '../bound/ib.js';
 import { datasetBound } from '../bound/bound.js';
 import type { LabelModel } from '../bound/labels.js';
 import type { BoundRecord, MiSeries } from './schema.js';
 
-export function labelModelOf(config: ExperimentConfig): LabelModel {
-  const n = config.boundLabelNoise;
-  return n ? { kind: 'noisy', gamma: n.gamma, theta: n.theta } : { kind: 'data' };
-}
 
 /** {estimator: [layer][k]} gaps; NaN where the layer's point is missing. */
 export function boundGaps(points: readonly IBPoint[], mi: Record<string, MiSeries>): Record<string, number[][]> {

@@ -8,7 +8,7 @@
 // Binning as the `bin` estimator's cells (assembly/entropy.ts): edges f32(linspace(lo, hi, bins)),
 // digitize - 1, values below the first edge (and NaN) in the top cell; or floor(v / width).
 // No Node imports.
-import type { Binning } from '../config.js';
+import type { Binning } from '../config/config.js';
 
 /** Cell ids 0..count-1 of every row, from one layer's f32 [unit][stride] activations. */
 export function cellsOf(act: Float32Array, width: number, n: number, stride: number, b: Binning): { cells: Int32Array; count: number } {

@@ -74,7 +74,7 @@ export function compressionOf(epochs: readonly number[], ixt: readonly number[],
 }
 
 /** Phases of one series (one network or the average over repeats). */
-export function phasesOf(s: Series, threshold: number): Phases {
+export function phasesOf(s: Series, threshold: number): Required<Phases> {
   return {
     threshold,
     snrTransition: s.gradMean.map((mean, l) => snrTransition(s.epochs, mean, s.gradStd[l] ?? [])),

@@ -1,13 +1,13 @@
 // From per-network records to the averaged plot data of infoplane.json.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelEntropy } from '../data/dataset.js';
-import { trainCount } from '../train/split.js';
+import { trainCount } from '../config/config.js';
 import { duplicatesNote, findDuplicates } from '../data/duplicates.js';
-import type { InfoplaneResult, RunRecord, Series, SeriesCi95 } from './schema.js';
+import type { TrainingResult, RunRecord, Series, SeriesCi95 } from './schema.js';
+import { DEFAULTS } from '../config/config.js';
 import { pointwiseCi } from '../stats/bootstrap.js';
 import { dpiChecks } from './checks.js';
-import { DEFAULTS } from '../config.js';
 import { phasesOf } from './phases.js';
 import { boundForConfig, boundGaps } from './bound-gap.js';
 
@@ -56,7 +56,12 @@ export function seriesCi95(runs: readonly RunRecord[], seed: number): SeriesCi95
   };
 }
 
-export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRecord[]): InfoplaneResult {
+/** The name of dense layer l of L: hidden layers L1.., the softmax layer `output`. */
+export function layerName(l: number, L: number): string {
+  return l === L - 1 ? 'output' : `L${l + 1}`;
+}
+
+export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRecord[]): TrainingResult {
   const nTrain = trainCount(data.nRows, config.trainFraction);
   const widths = [...config.layers, data.nClasses];
   return {
@@ -68,7 +73,7 @@ export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRe
       ...duplicateInfo(data),
     },
     layers: widths.map((width, l) => ({
-      name: l === widths.length - 1 ? 'output' : `L${l + 1}`, width,
+      name: layerName(l, widths.length), width,
       activation: l === widths.length - 1 ? 'softmax' : config.activation,
     })),
     ...withPhasesAndBound(config, data, averageRuns(runs)),

@@ -1,7 +1,9 @@
 // The shape of DIR/infoplane.json: the plot data of one `infoplane run`.
-import type { ExperimentConfig } from '../config.js';
+import type { BinRangeMode, Binning, ExperimentConfig } from '../config/config.js';
 import type { IBPoint } from '../bound/ib.js';
 import type { LabelModel } from '../bound/labels.js';
+import type { PlaneOrigin } from '../data/dump.js';
+export type { PlaneOrigin } from '../data/dump.js';
 
 export interface LayerInfo { name: string; width: number; activation: string }
 
@@ -38,7 +40,7 @@ export interface RunRecord extends Series {
    *  (record/model-info.ts). */
   selfConsistency?: { beta: number; divergence: number; cells: number }[];
   /** This network's phases (record/phases.ts), filled in by buildResult. */
-  phases?: Phases;
+  phases?: Required<Phases>;
 }
 
 // ---- phases and the IB bound (record/phases.ts, record/bound-gap.ts, bound/) ----
@@ -48,8 +50,9 @@ export interface CompressionPhase { onset: number | null; peak: number | null; a
 export interface Phases {
   /** config.compressionThreshold, bits. */
   threshold: number;
-  /** [layer]: first logged epoch from which gradMean / gradStd stays below 1 (drift -> diffusion), or null. */
-  snrTransition: (number | null)[];
+  /** [layer]: first logged epoch from which gradMean / gradStd stays below 1 (drift -> diffusion), or null;
+   *  absent when the result has no gradient series (a plane of an external run). */
+  snrTransition?: (number | null)[];
   /** [layer]: the same on the SNR smoothed by a windowed median (record/phases.ts SNR_WINDOW). */
   snrSwitch?: (number | null)[];
   /** {estimator: [layer]}. */
@@ -80,14 +83,17 @@ export type DpiChecks = Record<string, { ixt: DpiCheck; ity: DpiCheck }>;
 /** The IB bound of the run's dataset (bound/): concave, non-decreasing points in bits. */
 export interface BoundRecord { points: IBPoint[]; labelModel: LabelModel }
 
-export interface InfoplaneResult extends Series {
+/** A run trained by infoplane (`run`, `sweep`, the library's TrainingSession): every series present. */
+export interface TrainingResult extends Series {
   format: 'infoplane/1';
+  /** Absent in results written before `plane` existed. */
+  source?: 'training';
   config: ExperimentConfig;
   dataset: DatasetInfo;
   layers: LayerInfo[];
   runs: RunRecord[];
   /** Phases of the averaged series (always present in new results). */
-  phases?: Phases;
+  phases?: Required<Phases>;
   /** With config.bound: the bound, and per estimator [layer][k] the bound at the layer's I(X;T) minus its I(T;Y). */
   bound?: BoundRecord;
   boundGap?: Record<string, number[][]>;
@@ -95,7 +101,49 @@ export interface InfoplaneResult extends Series {
   ci95?: SeriesCi95;
   /** Per estimator: the data-processing-inequality check over every network (record/checks.ts). */
   dpi?: DpiChecks;
+  /** Lines the CLI printed as warnings (also shown in the report). */
+  warnings?: string[];
 }
+
+/** The series a plane of an external run may lack (it has only the metrics a dump provides). */
+export type MetricKey = 'trainLoss' | 'trainAcc' | 'testLoss' | 'testAcc' | 'gradMean' | 'gradStd';
+
+/** The settings of `infoplane plane` that apply to its estimators: one setting for the whole run.
+ *  Keys of estimators that did not run are absent. */
+export interface PlaneConfig {
+  name: string;
+  estimators: string[];
+  /** `bin`: the edges or width and the range mode. */
+  binning?: Binning;
+  binRangeMode?: BinRangeMode;
+  /** `adaptive`: bins per layer and epoch. */
+  adaptiveBins?: number;
+  /** KDE: the noise variance s2 chosen once for the run, why, rows used and the subsample seed. */
+  noiseVariance?: number;
+  noiseVarianceRule?: string;
+  kdeSamples?: number;
+  seed?: number;
+  compressionThreshold: number;
+}
+
+
+/** The information plane of a run trained elsewhere. Only what the input holds is present: the
+ *  loss/accuracy series of the metrics columns given, no gradient series, no per-network runs. */
+export interface ExternalResult extends Omit<Series, MetricKey>, Partial<Pick<Series, MetricKey>> {
+  format: 'infoplane/1';
+  source: 'external';
+  config: PlaneConfig;
+  origin: PlaneOrigin;
+  dataset: Omit<DatasetInfo, 'nInputs' | 'nTrain' | 'nTest'> & Partial<Pick<DatasetInfo, 'nInputs' | 'nTrain' | 'nTest'>>;
+  layers: LayerInfo[];
+  phases?: Phases;
+  warnings: string[];
+  /** Never present: one run, no per-network records, no IB bound (no p(x, y) of the training data). */
+  runs?: undefined; bound?: undefined; boundGap?: undefined;
+}
+
+/** DIR/infoplane.json: a trained run, or the plane of an external one (`source: "external"`). */
+export type InfoplaneResult = TrainingResult | ExternalResult;
 
 /** DIR/timing.json: kept apart so that infoplane.json depends only on the config and seeds. */
 export interface Timing {

@@ -1,11 +1,14 @@
-// The self-contained HTML report of one `infoplane run`. No Node imports here: it also runs in a browser.
-// The static parts (header, tables, captions) are rendered here, HTML-escaped; the plots are drawn
-// client-side by CLIENT_JS (client.ts) from the result embedded as JSON.
+// The self-contained HTML report of one `infoplane run` (or of `infoplane plane` on an external run).
+// No Node imports here: it also runs in a browser. The static parts (header, tables, captions) are
+// rendered here, HTML-escaped; the plots are drawn in the page by client.ts (inlined as assets.reportJs)
+// from the result embedded as JSON. Panels without data (an external run has no losses or gradients)
+// are left out.
 import type { InfoplaneResult, Timing } from '../record/schema.js';
-import { CLIENT_JS, REPORT_CSS } from './client.js';
 import { describeLabelModel } from '../bound/labels.js';
+import type { ReportResult } from './plane.js';
 
-export interface UplotAssets { uplotJs: string; uplotCss: string }
+/** What a report inlines: uPlot, and the reports' compiled scripts (assets-node.ts). */
+export interface UplotAssets { uplotJs: string; uplotCss: string; reportJs: string; sweepJs: string }
 
 /** Escape text for HTML element content and quoted attribute values. */
 export function escapeHtml(s: unknown): string {
@@ -89,23 +92,24 @@ function scrubBar(): string {
 const fmtEpoch = (e: number | null | undefined) => (e === null || e === undefined ? '\u2013' : String(e));
 
 /** Per layer: the SNR transition, and per estimator the compression onset, amount and their difference. */
-function phasesSection(result: InfoplaneResult): string {
+function phasesSection(result: InfoplaneResult, hasGrad: boolean): string {
   const ph = result.phases;
   if (!ph) return '';
   const ests = Object.keys(ph.compression ?? {});
-  const head = '<tr><th>layer</th><th>SNR &lt; 1 from epoch</th>' + ests.map((e) =>
-    `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th><th>onset \u2212 SNR epoch</th>`).join('') + '</tr>';
+  // without gradients (an external run) only the compression columns apply
+  const head = `<tr><th>layer</th>${hasGrad ? '<th>SNR &lt; 1 from epoch</th>' : ''}` + ests.map((e) =>
+    `<th>${escapeHtml(e)}: compression onset</th><th>compressed (bits)</th>${hasGrad ? '<th>onset \u2212 SNR epoch</th>' : ''}`).join('') + '</tr>';
   const rows = (result.layers ?? []).map((layer, l) => {
-    const snr = ph.snrTransition[l] ?? null;
-    return `<tr><td>${escapeHtml(layer.name)}</td><td>${fmtEpoch(snr)}</td>` + ests.map((e) => {
+    const snr = ph.snrTransition?.[l] ?? null;
+    return `<tr><td>${escapeHtml(layer.name)}</td>${hasGrad ? `<td>${fmtEpoch(snr)}</td>` : ''}` + ests.map((e) => {
       const c = ph.compression[e][l];
       const diff = c && c.onset !== null && snr !== null ? String(c.onset - snr) : '\u2013';
-      return `<td>${fmtEpoch(c?.onset)}</td><td>${c && c.amount !== null ? fmtFixed(c.amount, 3) : '\u2013'}</td><td>${diff}</td>`;
+      return `<td>${fmtEpoch(c?.onset)}</td><td>${c && c.amount !== null ? fmtFixed(c.amount, 3) : '\u2013'}</td>${hasGrad ? `<td>${diff}</td>` : ''}`;
     }).join('') + '</tr>';
   }).join('');
   return `<section class="phases"><h2>Phases</h2><table class="layers">${head}${rows}</table>
-<p class="note">Gradient SNR = norm of the mean / std over the mini-batches (averaged series): the first logged epoch from which it stays below 1
-(drift to diffusion; also marked on the gradient plot). Compression onset: the logged epoch of maximal I(X;T) if I(X;T) then ends more than
+<p class="note">${hasGrad ? `Gradient SNR = norm of the mean / std over the mini-batches (averaged series): the first logged epoch from which it stays below 1
+(drift to diffusion; also marked on the gradient plot). ` : ''}Compression onset: the logged epoch of maximal I(X;T) if I(X;T) then ends more than
 ${escapeHtml(ph.threshold)} bits lower; compressed = maximum minus final. The paper claims the two epochs coincide.</p></section>`;
 }
 
@@ -128,9 +132,64 @@ function boundSection(result: InfoplaneResult): string {
 iterative IB by reverse annealing over beta, for ${escapeHtml(labels)}.</p></section>`;
 }
 
+export const REPORT_CSS = `
+body { font: 14px/1.4 system-ui, sans-serif; color: #222; margin: 16px 24px; max-width: 1200px; }
+h1 { font-size: 20px; margin: 0 0 8px; }
+h2 { font-size: 13px; margin: 10px 0 4px; text-transform: uppercase; letter-spacing: .04em; color: #666; }
+.meta { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; }
+table { border-collapse: collapse; font-size: 12px; }
+th, td { padding: 1px 6px; text-align: left; vertical-align: top; }
+.kv th { color: #666; font-weight: normal; }
+.kv td { font-family: ui-monospace, monospace; padding-right: 14px; }
+.layers th { color: #666; font-weight: normal; border-bottom: 1px solid #ccc; }
+figure { margin: 22px 0 0; }
+figcaption { font-weight: 600; margin-bottom: 4px; }
+.row, .pair { display: flex; gap: 12px; align-items: flex-start; flex-wrap: wrap; }
+.pair figure { margin-right: 8px; }
+.legend { font-size: 12px; margin-top: 14px; max-width: 260px; }
+.legend h3 { font-size: 12px; margin: 0 0 4px; color: #666; font-weight: normal; }
+.legend div { display: flex; align-items: center; gap: 6px; cursor: pointer; user-select: none; padding: 1px 0; }
+.legend div.off { opacity: .35; }
+.legend label { display: block; margin-top: 6px; color: #444; }
+.legend button { margin-top: 10px; }
+.hover { font: 12px ui-monospace, monospace; color: #444; min-height: 1.4em; }
+.note { color: #888; font-style: italic; }
+.source { background: #fff8e0; border: 1px solid #e8d9a0; border-radius: 4px; padding: 6px 10px; margin: 10px 0 0; max-width: 900px; }
+.source p { margin: 0; }
+.source .warnings { margin: 4px 0 0; padding-left: 20px; color: #8a4b00; }
+.u-title { font-size: 14px; }
+.scrub { position: sticky; top: 0; z-index: 5; display: flex; align-items: center; gap: 10px; margin: 18px 0 0;
+  padding: 6px 10px; background: #f4f4f4; border: 1px solid #ddd; border-radius: 4px; }
+.scrub input { flex: 1; max-width: 640px; }
+.scrub button { min-width: 84px; }
+.scrub .epoch { font: 12px ui-monospace, monospace; color: #444; min-width: 220px; }
+`;
+
+const anyFinite = (a: unknown): boolean => (Array.isArray(a) ? a.some(anyFinite) : typeof a === 'number' && Number.isFinite(a));
+
+/** Where the numbers came from, in a sentence (results of `infoplane plane` say "external"), and the
+ *  warnings the command printed. */
+function sourceNote(result: ReportResult, has: { grad: boolean; loss: boolean; acc: boolean }): string {
+  const missing = [!has.loss && 'losses', !has.acc && 'accuracies', !has.grad && 'gradients'].filter(Boolean).join(', ');
+  const warnings = result.warnings?.length
+    ? `<ul class="warnings">${result.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '';
+  if (result.source === 'external') {
+    const o = result.origin ?? {} as Partial<typeof result.origin>;
+    const from = [o.path && `activations: ${o.path}`, o.writer && `written by: ${o.writer}`, o.labels && `labels: ${o.labels}`,
+      o.inputs && `inputs: ${o.inputs}`, o.metrics && `metrics: ${o.metrics}`].filter(Boolean).join('; ');
+    return `<div class="source"><p>Data: an <b>external training run</b>; the planes are computed by infoplane from the stored layer activations` +
+      `${from ? ` (${escapeHtml(from)})` : ''}. Training itself happened elsewhere` +
+      `${missing ? `; no ${missing} were recorded, so those panels are left out` : ''}.</p>${warnings}</div>`;
+  }
+  const runs = result.runs?.length ?? 0;
+  return `<div class="source"><p>Data: trained by infoplane run${runs ? ` (${runs} network${runs === 1 ? '' : 's'}` +
+    `${runs > 1 ? `; curves are the mean${result.ci95 ? ' with bootstrap 95% confidence bands over networks' : ''}` : ''})` : ''}` +
+    `${missing ? `; no ${missing} recorded` : ''}.</p>${warnings}</div>`;
+}
+
 /** The data-processing-inequality check per estimator (record/checks.ts). */
 function dpiSection(result: InfoplaneResult): string {
-  const d = result.dpi;
+  const d = (result as { dpi?: import('../record/schema.js').DpiChecks }).dpi;
   if (!d || !Object.keys(d).length) return '';
   const cell = (c: { pairs: number; share: number; largest: number }) => `<td>${fmtFixed(100 * c.share, 1)}% of ${c.pairs}</td><td>${fmtFixed(c.largest, 4)}</td>`;
   const rows = Object.entries(d).map(([e, c]) => `<tr><td>${escapeHtml(e)}</td>${cell(c.ixt)}${cell(c.ity)}</tr>`).join('');
@@ -141,6 +200,7 @@ Share of layer pairs (over every network and logged epoch) where this estimate h
 }
 
 export function renderReport(result: InfoplaneResult, assets: UplotAssets, timing?: Timing): string {
+  const rr = result as ReportResult;
   const cfg = result.config as unknown as Record<string, unknown>;
   const ds = result.dataset;
   const name = String(cfg.name ?? 'run');
@@ -151,13 +211,14 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
 
   const info: [string, string][] = [
     ['dataset', ds.name],
-    ['rows', `${ds.nRows} (${ds.nInputs} inputs, ${ds.nClasses} classes)`],
-    ['train / test', `${ds.nTrain} / ${ds.nTest}`],
+    // an external plane may not know the inputs or the split
+    ['rows', `${ds.nRows} (${ds.nInputs !== undefined ? `${ds.nInputs} inputs, ` : ''}${ds.nClasses} classes)`],
+    ...(ds.nTrain !== undefined && ds.nTest !== undefined ? [['train / test', `${ds.nTrain} / ${ds.nTest}`] as [string, string]] : []),
     ['H(Y)', `${fmtFixed(ds.hY, 5)} bits`],
     ['log2 N', `${fmtFixed(ds.log2N, 3)} bits`],
     ...(ds.note ? [['I(X;T)', ds.note] as [string, string]] : []),
     ['logged epochs', epochs.length ? `${epochs.length} (${epochs[0]} to ${epochs[epochs.length - 1]})` : '0'],
-    ['repeats', runsSummary(result)],
+    ...((result.runs?.length ?? 0) > 0 ? [['repeats', runsSummary(result)] as [string, string]] : []),
   ];
   if (timing) {
     info.push(
@@ -170,9 +231,16 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
   const layerRows = (result.layers ?? []).map((l, i) =>
     `<tr><td>${i + 1}</td><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.width)}</td><td>${escapeHtml(l.activation)}</td></tr>`).join('');
 
+  const has = { grad: anyFinite(result.gradMean) || anyFinite(result.gradStd),
+    loss: anyFinite(result.trainLoss) || anyFinite(result.testLoss), acc: anyFinite(result.trainAcc) || anyFinite(result.testAcc) };
+  const ciNote = rr.ci95 ? ' Shaded: bootstrap 95% confidence band of the mean over networks.' : '';
+  const nRuns = result.runs?.length ?? 0;
+  const spread = nRuns > 1 ? `<p class="note">Markers: the mean over ${nRuns} networks, coloured by epoch; thin grey paths: each network` +
+    `${rr.ci95 ? '; crosses: bootstrap 95% confidence interval of the mean in I(X;T) and I(T;Y) at a few epochs' : ''}.</p>` : '';
   const planes = estimators.map((key, i) => `
-<figure class="plane" data-i="${i}">
+<figure class="plane" data-i="${i}" data-estimator="${escapeHtml(key)}">
 <figcaption>Information plane, estimator <b>${escapeHtml(key)}</b>: ${escapeHtml(result.mi[key].settings)}</figcaption>
+${spread}
 <div class="row"><div class="plot"></div><div class="legend"></div></div>
 <div class="hover">&nbsp;</div>
 </figure>`).join('');
@@ -182,7 +250,7 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>infoplane: ${escapeHtml(name)}</title>
 <style>${escapeStyle(assets.uplotCss)}</style>
-<style>${REPORT_CSS}</style>
+<style>${escapeStyle(REPORT_CSS)}</style>
 </head><body>
 <header>
 <h1>infoplane: ${escapeHtml(name)}</h1>
@@ -195,18 +263,19 @@ export function renderReport(result: InfoplaneResult, assets: UplotAssets, timin
 </div>
 </header>
 <main>
+${sourceNote(rr, has)}
 ${scrubBar()}
 ${planes || '<p class="note">No mutual-information estimates in this result.</p>'}
-<figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed)</figcaption><div class="plot"></div></figure>
-${phasesSection(result)}${boundSection(result)}${dpiSection(result)}
-<div class="pair">
-<figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>
-<figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>
-</div>
+${has.grad ? `<figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed).${ciNote}</figcaption><div class="plot"></div></figure>` : ''}
+${phasesSection(result, has.grad)}${boundSection(result)}${dpiSection(result)}
+${has.loss || has.acc ? `<div class="pair">
+${has.loss ? `<figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>` : ''}
+${has.acc ? `<figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>` : ''}
+</div>` : ''}
 </main>
 <script type="application/json" id="infoplane-data">${encodeResultJson(result)}</script>
 <script>${escapeScript(assets.uplotJs)}</script>
-<script>${escapeScript(CLIENT_JS)}</script>
+<script>${escapeScript(assets.reportJs)}</script>
 </body></html>
 `;
 }

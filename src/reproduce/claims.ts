@@ -2,7 +2,7 @@
 // (measures.ts), then a stated rule and test over networks (stats/verdict.ts), with the controls
 // beside each claim. Nothing here looks at a curve averaged over networks. No Node imports.
 import type { RunRecord } from '../record/schema.js';
-import type { CellResult } from '../sweep/store.js';
+import type { CellResult } from '../record/sweep.js';
 import type { DpiCheck } from '../record/schema.js';
 import { boundAt } from '../bound/ib.js';
 import { ib12 } from '../data/ib12.js';

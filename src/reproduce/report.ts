@@ -2,8 +2,8 @@
 // threshold), test, controls and notes, and inline the figures a reader needs to judge it.
 // No Node imports.
 import { escapeHtml } from '../report/html.js';
-import type { CellResult } from '../sweep/store.js';
-import type { InfoplaneResult } from '../record/schema.js';
+import type { CellResult } from '../record/sweep.js';
+import type { TrainingResult as InfoplaneResult } from '../record/schema.js';
 import type { ClaimRow, Effect } from '../stats/verdict.js';
 import { windowedMedian, snrSeries, SNR_WINDOW } from '../record/phases.js';
 import { effectText, PAPER_ESTIMATOR, type DpiRow, type ExploratoryRow, type SensitivityRow } from './claims.js';

@@ -1,7 +1,7 @@
 // The paper's studies and their controls as sweeps (docs/SCIENCE.md §10).
 // `full` uses the paper's 50 networks and 10,000 epochs per setting; `quick` a reduced version
 // that finishes in about a minute on 2 cores. Every study starts at the same first seed.
-import type { RunFlags } from '../cli/options.js';
+import type { RunFlags } from '../config/flags.js';
 import type { SweepSpec } from '../sweep/grid.js';
 import { ESTIMATORS } from '../estimators/index.js';
 

@@ -1,15 +1,15 @@
 // A sweep's grid: run options with several values each, expanded into cells (the cartesian
 // product, in the order the options were given). Every cell is validated before any work starts.
 import { parse as parseYaml } from 'yaml';
-import type { ExperimentConfig } from '../config.js';
-import { configFromFlags, UsageError, type RunFlags } from '../cli/options.js';
+import type { ExperimentConfig } from '../config/config.js';
+import { configFromFlags, UsageError, type RunFlags } from '../config/flags.js';
+import type { GridAxis } from '../record/sweep.js';
 
 /** Run options whose one value is itself a comma list, or a file path that may hold commas: their
  *  grid values are separated by ':'. `name` is never split. */
 const LIST_VALUED = new Set(['layers', 'estimators', 'binRange', 'dataset']);
 const SINGLE_VALUED = new Set(['name']);
 
-export interface GridAxis { key: keyof RunFlags; values: string[] }
 export interface SweepSpec { name: string; base: RunFlags; axes: GridAxis[] }
 export interface Cell { index: number; id: string; label: string; values: Record<string, string>; config: ExperimentConfig }
 

@@ -5,11 +5,12 @@ import type { Dataset } from '../data/dataset.js';
 import { datasetKey, datasetOf } from '../node/datasets.js';
 import { inside, lockFolder, prepareOutDir, writeFileAtomic } from '../node/atomic.js';
 import { buildResult } from '../record/result.js';
-import { UsageError } from '../cli/options.js';
-import { writeReport } from '../cli/common.js';
+import { UsageError } from '../config/flags.js';
+import { writeReport } from '../report/write-node.js';
 import { renderSweepReport } from '../report/sweep.js';
 import { loadUplotAssets } from '../report/assets-node.js';
-import { cellResultPath, readManifest, readRuns, writeRun, type CellResult, type RunFile, type SweepManifest } from './store.js';
+import { cellResultPath, readManifest, readRuns, writeRun, type RunFile } from './store.js';
+import type { CellResult, SweepManifest } from '../record/sweep.js';
 
 export interface MergeOutcome { manifest: SweepManifest; cells: CellResult[]; report: string }
 

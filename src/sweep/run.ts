@@ -1,18 +1,30 @@
 // Running a sweep on this machine: the networks not yet saved, on worker threads, each written as
-// soon as it finishes; then the merge. Ctrl-C / SIGTERM stop it with everything finished kept.
-import cliProgress from 'cli-progress';
+// soon as it finishes; then the merge. The caller owns the terminal: it gets progress through
+// onProgress and stops the sweep through an AbortSignal (everything finished is kept).
 import { expandGrid, sweepJobs, type Cell, type SweepSpec } from './grid.js';
-import { manifestOf, openSweep, readRuns, writeRun, type SweepManifest } from './store.js';
+import { manifestOf, openSweep, readRuns, writeRun } from './store.js';
+import type { SweepManifest } from '../record/sweep.js';
 import { InputError } from '../data/errors.js';
 import { mergeSweeps, type MergeOutcome } from './merge.js';
 import { checkRunFits, datasetKey, datasetOf } from '../node/datasets.js';
 import { Interrupted, runJobs, type Job } from '../node/pool.js';
-import { checkBoundLabels } from '../cli/options.js';
+import { checkBoundLabels } from '../config/flags.js';
 import type { Dataset } from '../data/dataset.js';
 
 export interface SweepRun { trained: number; networks: number; seconds: number; merged?: MergeOutcome }
 
-export interface SweepOptions { threads: number; shard?: { i: number; n: number }; resume: boolean; label?: string }
+/** Where a sweep stands: networks saved (earlier runs included) of this shard's, epochs trained now of all to train. */
+export interface SweepProgress { saved: number; networks: number; epochsDone: number; epochsTotal: number }
+
+export interface SweepOptions {
+  threads: number;
+  shard?: { i: number; n: number };
+  resume: boolean;
+  /** Called when work starts, as networks advance (often: keep it cheap) and as each is saved. */
+  onProgress?: (p: SweepProgress) => void;
+  /** Aborting stops the sweep with Interrupted; the networks saved so far stay for --resume. */
+  signal?: AbortSignal;
+}
 
 /** Runs (the rest of) a sweep into `out` and, unless it is a shard, merges it there. */
 export async function runSweep(spec: SweepSpec, out: string, opts: SweepOptions): Promise<SweepRun> {
@@ -43,40 +55,28 @@ async function runLocked(spec: SweepSpec, out: string, opts: SweepOptions, cells
   const mine = sweepJobs(cells, shard);
   const todo = mine.filter((j) => !done.has(`${j.cell.id}/${j.repeat}`));
   const jobs: Job[] = todo.map((j) => ({ config: j.cell.config, repeat: j.repeat }));
-  const totalEpochs = jobs.reduce((s, j) => s + j.config.epochs, 0);
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr, hideCursor: true, etaBuffer: 100,
-    format: `${opts.label ?? 'sweep'} |{bar}| {finished}/{networks} networks | {rate} epochs/s | ETA {eta_formatted}`,
-  }, cliProgress.Presets.shades_classic);
+  const epochsTotal = jobs.reduce((s, j) => s + j.config.epochs, 0);
   const progress = new Array<number>(jobs.length).fill(0);
   let finished = 0, epochsDone = 0;
+  const report = () => opts.onProgress?.({ saved: mine.length - todo.length + finished, networks: mine.length, epochsDone, epochsTotal });
   const t0 = performance.now();
-  bar.start(Math.max(totalEpochs, 1), 0, { finished: mine.length - todo.length, networks: mine.length, rate: '0' });
-  const update = () => bar.update(epochsDone, { finished: mine.length - todo.length + finished, rate: (epochsDone / ((performance.now() - t0) / 1000)).toFixed(0) });
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  report();
   try {
     await runJobs(jobs, datasets, threads, {
-      onProgress: (i, e) => { epochsDone += e - progress[i]; progress[i] = e; update(); },
+      onProgress: (i, e) => { epochsDone += e - progress[i]; progress[i] = e; report(); },
       onDone: (i, record) => {
         const j = todo[i];
         writeRun(out, { cell: j.cell.id, repeat: j.repeat, config: j.cell.config, record });
         finished++;
-        update();
+        report();
       },
-    }, controller.signal);
+    }, opts.signal);
   } catch (err) {
     const saved = `${mine.length - todo.length + finished} of ${mine.length} networks are saved in ${out}`;
     if (err instanceof Interrupted) throw new Interrupted(`interrupted: ${saved}; rerun with --resume to finish`);
     // e.g. a full disk: the one line names the file; what was saved stays
     if (err instanceof InputError) throw new InputError(err.file, err.where, `${err.problem}; ${saved}; rerun with --resume to finish`);
     throw err;
-  } finally {
-    bar.stop();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
   const seconds = (performance.now() - t0) / 1000;
   return { trained: jobs.length, networks: mine.length, seconds, merged: shard ? undefined : mergeSweeps([out], out, datasets) };

@@ -3,19 +3,13 @@
 // the sweep's report.html. Finished networks survive any interruption; --resume skips them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cell, GridAxis, SweepSpec } from './grid.js';
-import type { ExperimentConfig } from '../config.js';
-import type { InfoplaneResult, RunRecord } from '../record/schema.js';
+import type { Cell, SweepSpec } from './grid.js';
+import type { ExperimentConfig } from '../config/config.js';
+import type { RunRecord } from '../record/schema.js';
+import type { SweepManifest } from '../record/sweep.js';
 import { inside, lockFolder, prepareOutDir, writeFileAtomic, writeFileExclusive } from '../node/atomic.js';
-import { LIMITS, UsageError } from '../cli/options.js';
+import { LIMITS, UsageError } from '../config/flags.js';
 import { CELL_ID, runFileProblem } from './validate.js';
-
-export interface SweepManifest {
-  format: 'infoplane-sweep/1';
-  name: string;
-  axes: GridAxis[];
-  cells: { id: string; label: string; values: Record<string, string>; config: ExperimentConfig }[];
-}
 
 export interface RunFile { cell: string; repeat: number; config: ExperimentConfig; record: RunRecord }
 
@@ -111,8 +105,5 @@ export function readRuns(dir: string, manifest: SweepManifest, log2N: (config: E
   }
   return { runs, invalid };
 }
-
-/** The per-cell results of a merged sweep, as written next to the runs. */
-export interface CellResult { id: string; label: string; values: Record<string, string>; result: InfoplaneResult }
 
 export function cellResultPath(dir: string, cell: string): string { return inside(dir, join(dir, 'cells', cell, 'infoplane.json')); }

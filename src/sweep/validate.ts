@@ -1,7 +1,7 @@
 // Checking what a sweep folder holds before trusting it: cell ids (they become folder names) and
 // every per-network file against the RunRecord shape, with lengths and value ranges that a real
 // network can produce. A file that fails is never merged.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import { loggedEpochs } from '../train/schedule.js';
 
 /** Cell ids as expandGrid makes them: `c` and a zero-padded index. Nothing else can become a path. */

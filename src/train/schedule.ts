@@ -1,6 +1,6 @@
 // Which epochs get measured. Activations are taken at the start of a logged epoch (epoch 0 = the
 // initial weights), as in the reference code.
-import type { MiSchedule } from '../config.js';
+import type { MiSchedule } from '../config/config.js';
 
 /** The epochs in [0, epochs) at which MI is measured, ascending. */
 export function loggedEpochs(s: MiSchedule, epochs: number): number[] {

@@ -1,17 +1,20 @@
 // One network trained step by step: advance(n) runs up to n epochs and measures every layer at the
 // logged epochs on the way. runNetwork is a loop over advance(); a browser worker calls it in small
 // chunks and posts the new points. No Node imports.
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { RunRecord, Series } from '../record/schema.js';
 import type { Engine } from '../engine/engine.js';
 import { Network } from '../model/network.js';
-import { ESTIMATORS, type Estimator, type LayerActivations } from '../estimators/index.js';
+import { createEstimators, type Estimator, type LayerActivations } from '../estimators/index.js';
 import { loggedEpochs } from './schedule.js';
+import { trainCount } from '../config/config.js';
+import { splitOrder } from './split.js';
 import { binSettings } from '../estimators/bin.js';
-import { splitOrder, trainCount } from './split.js';
-import { GroupConditionalEntropy } from '../data/duplicates.js';
 import { cellsOf, modelInfo, selfConsistency, subsetInfo, MODEL_ESTIMATOR, TEST_ESTIMATOR, TRAIN_ESTIMATOR } from '../record/model-info.js';
+
+/** Called at logged epoch k (= epochs[k]) with every layer's activations, f32 [width][stride] in wasm memory. */
+export type LoggedHook = (k: number, epoch: number, layers: LayerActivations) => void;
 
 export class TrainingSession {
   /** The network's series; entries of logged epochs not reached yet are NaN. */
@@ -20,17 +23,19 @@ export class TrainingSession {
   readonly epochs: number[];
   readonly nTrain: number;
   private readonly net: Network;
-  private readonly estimators: Estimator[];
-  /** H(T|X) over groups of identical input rows, for the bin estimator (data/duplicates.ts). */
-  private readonly hTgivenX?: GroupConditionalEntropy;
+  /** Each estimator once, and where its planes go in config.estimators (-1: not asked for). */
+  private readonly estimators: { est: Estimator; fill: number[] }[];
   private readonly layers: LayerActivations;
   /** Row order of the split: the first nTrain rows train. */
   private readonly order: Int32Array;
   private epochsDone = 0;
   private pointsDone = 0;
 
-  /** Builds the network on `engine` (resetting its arena: one session per engine at a time). */
-  constructor(readonly engine: Engine, readonly config: ExperimentConfig, readonly data: Dataset, readonly repeat = 0) {
+  /** Builds the network on `engine` (resetting its arena: one session per engine at a time).
+   *  `onLogged` sees every layer's activations of all rows at each logged epoch, after they are
+   *  measured (`run --dump-activations` writes them out). */
+  constructor(readonly engine: Engine, readonly config: ExperimentConfig, readonly data: Dataset, readonly repeat = 0,
+    private readonly onLogged?: LoggedHook) {
     engine.reset();
     const seed = (config.seed + repeat) >>> 0;
     const net = new Network(engine, {
@@ -44,33 +49,29 @@ export class TrainingSession {
     net.init(seed, config.init === 'fan_out');
     this.net = net;
 
-    this.estimators = config.estimators.map((name) => {
-      const make = ESTIMATORS[name];
-      if (!make) throw new Error(`unknown estimator "${name}"`);
-      return make(config, engine, { maxRows: data.nRows, maxWidth: Math.max(...net.widths), nClasses: data.nClasses, seed });
-    });
+    this.estimators = createEstimators(config.estimators, config, engine,
+      { maxRows: data.nRows, maxWidth: Math.max(...net.widths), nClasses: data.nClasses, seed, duplicates: data.duplicates });
     const L = net.nLayers;
     this.epochs = loggedEpochs(config.miSchedule, config.epochs);
     const K = this.epochs.length;
     const grid = () => Array.from({ length: L }, () => new Array<number>(K).fill(NaN));
+    const settings: Record<string, string> = {};
+    for (const { est, fill } of this.estimators) fill.forEach((p, i) => { if (p >= 0) settings[config.estimators[p]] = est.planes[i].settings; });
     this.record = {
       repeat, seed, status: 'ok', epochs: this.epochs,
-      mi: Object.fromEntries(this.estimators.map((est) => [est.name, { ixt: grid(), ity: grid(), settings: est.settings }])),
+      mi: Object.fromEntries(config.estimators.map((name) => [name, { ixt: grid(), ity: grid(), settings: settings[name] }])),
       trainLoss: new Array(K).fill(NaN), trainAcc: new Array(K).fill(NaN),
       testLoss: new Array(K).fill(NaN), testAcc: new Array(K).fill(NaN),
       gradMean: grid(), gradStd: grid(),
     };
-    if (data.labelProb && config.estimators.includes('bin')) {
+    if (data.labelProb && this.record.mi.bin) {
       // labels drawn from a known p(y|x): the bin partition's I(T;Y) under that model as well
       this.record.mi[MODEL_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: `${this.record.mi.bin.settings}; I(T;Y) under the label model p(y|x)` };
     }
     if (config.splitMi) {
-      const settings = (rows: string) => `${binSettings(config.binning, config.binRangeMode)}; plug-in on the ${rows} rows only (TypeScript, fixed range)`;
-      this.record.mi[TRAIN_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: settings('training') };
-      this.record.mi[TEST_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: settings('test') };
-    }
-    if (data.duplicates && data.duplicates.duplicateRows > 0 && config.estimators.includes('bin')) {
-      this.hTgivenX = new GroupConditionalEntropy(engine, data.duplicates, Math.max(...net.widths), config.binning);
+      const rows = (which: string) => `${binSettings(config.binning)}; plug-in on the ${which} rows only (fixed range)`;
+      this.record.mi[TRAIN_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: rows('training') };
+      this.record.mi[TEST_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: rows('test') };
     }
     this.layers = {
       engine, act: net.widths.map((_, l) => net.activationPtr(l)), width: net.widths,
@@ -104,18 +105,16 @@ export class TrainingSession {
           break;
         }
         rec.trainLoss[k] = trL; rec.trainAcc[k] = trA; rec.testLoss[k] = teL; rec.testAcc[k] = teA;
-        for (const est of estimators) {
-          const points = est.measure(layers);
-          const series = rec.mi[est.name];
-          // duplicate inputs: I(X;T) = H(T) - H(T|X) (data/duplicates.ts)
-          const hx = est.name === 'bin' ? this.hTgivenX : undefined;
-          points.forEach((p, l) => {
-            series.ixt[l][k] = hx ? p.ixt - hx.measure(layers.act[l], layers.width[l], layers.n, layers.stride) : p.ixt;
-            series.ity[l][k] = p.ity;
+        for (const { est, fill } of estimators) {
+          est.measure(layers).forEach((points, i) => {
+            if (fill[i] < 0) return;
+            const series = rec.mi[config.estimators[fill[i]]];
+            points.forEach((p, l) => { series.ixt[l][k] = p.ixt; series.ity[l][k] = p.ity; });
           });
         }
+        if (rec.mi[MODEL_ESTIMATOR] || rec.mi[TRAIN_ESTIMATOR]) this.measurePartitions(k, k === K - 1);
+        this.onLogged?.(k, epoch, layers);
       }
-      if (logged && (rec.mi[MODEL_ESTIMATOR] || rec.mi[TRAIN_ESTIMATOR])) this.measurePartitions(k, k === K - 1);
       const nb = net.trainEpoch(nTrain, config.optimizer, config.lr, config.momentum, config.shuffleBatches, logged);
       if (logged) {
         const g = net.gradStats(nb);

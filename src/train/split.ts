@@ -1,12 +1,10 @@
 // Train/test splits as a row order: the first nTrain rows of the order are the training set.
 import type { Engine } from '../engine/engine.js';
-import type { SplitName } from '../config.js';
+import type { SplitName } from '../config/config.js';
 
 export const SPLIT_STREAM = 1; // rng stream of the split (init uses 2, batch order 3)
 
-export function trainCount(nRows: number, fraction: number): number {
-  return Math.min(nRows, Math.max(1, Math.round(fraction * nRows)));
-}
+export { trainCount } from '../config/config.js';
 
 /** 'ordered': rows as they are (the reference code: train = the first rows). 'random': a seeded
  *  shuffle by the engine's PRNG, so every host gets the same split for the same seed.

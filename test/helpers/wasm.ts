@@ -10,47 +10,12 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { CoreExports } from '../../src/engine/engine.js';
 
 export const WASM_PATH = fileURLToPath(new URL('../../build/infoplane.wasm', import.meta.url));
 
-/** The exports docs/ABI.md promises, with their parameter counts. */
-export const ABI_EXPORTS: Record<string, number> = {
-  alloc: 1, arena_reset: 0, arena_top: 0,
-  rng_seed: 3, rng_next: 1, rng_below: 2, rng_uniform: 1, rng_normal: 1, rng_shuffle: 3,
-  init_truncated_normal: 4,
-  act_forward: 4, act_backward: 5, dense_forward: 8, dense_backward: 10,
-  softmax_ce_forward: 6, softmax_ce_backward: 6,
-  sgd_step: 4, momentum_step: 6, adam_step: 10,
-  mi_create: 3, mi_binned: 11,
-};
-
-export interface Kernels {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  arena_reset(): void;
-  arena_top(): number;
-  rng_seed(state: number, seed: number, stream: number): void;
-  rng_next(state: number): number;
-  rng_below(state: number, n: number): number;
-  rng_uniform(state: number): number;
-  rng_normal(state: number): number;
-  rng_shuffle(state: number, ptr: number, n: number): void;
-  init_truncated_normal(state: number, ptr: number, n: number, std: number): void;
-  act_forward(out: number, z: number, n: number, kind: number): void;
-  act_backward(dz: number, da: number, a: number, n: number, kind: number): void;
-  dense_forward(out: number, inp: number, W: number, b: number, nIn: number, nOut: number, B: number, act: number): void;
-  dense_backward(dInp: number, dW: number, db: number, dOut: number, inp: number, W: number,
-    nIn: number, nOut: number, B: number, actIn: number): void;
-  softmax_ce_forward(p: number, z: number, y: number, K: number, B: number, n: number): number;
-  softmax_ce_backward(dz: number, p: number, y: number, K: number, B: number, n: number): void;
-  sgd_step(p: number, g: number, n: number, lr: number): void;
-  momentum_step(p: number, g: number, v: number, n: number, lr: number, mu: number): void;
-  adam_step(p: number, g: number, m: number, v: number, n: number,
-    lr: number, b1: number, b2: number, eps: number, t: number): void;
-  mi_create(maxN: number, maxUnits: number, K: number): number;
-  mi_binned(ctx: number, act: number, nUnits: number, N: number, B: number, y: number,
-    mode: number, p1: number, p2: number, nbins: number, out: number): void;
-}
+/** The core's exports, typed by the build's declarations (build/infoplane.d.ts). */
+export type Kernels = CoreExports;
 
 export interface Wasm {
   ex: Kernels;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../options.js';
+import { UsageError } from '../../config/flags.js';
 
 export function register(program: Command): void {
   program.command('bench')

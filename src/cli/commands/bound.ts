@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../node/atomic.js';
 import { datasetBound } from '../../bound/bound.js';
 import { IB_DEFAULTS } from '../../bound/ib.js';
 import { labelModelProblem, type LabelModel } from '../../bound/labels.js';
-import { labelNoiseFromFlags, num, UsageError } from '../options.js';
+import { labelNoiseFromFlags, num, UsageError } from '../../config/flags.js';
 
 interface BoundFlags {
   dataset: string; out: string; labelColumn?: string;

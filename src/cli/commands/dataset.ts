@@ -1,8 +1,7 @@
 // infoplane dataset: write a built-in dataset as CSV.
 import type { Command } from 'commander';
-import { UsageError } from '../options.js';
-import { BUILTIN_DATASETS } from '../../node/datasets.js';
-import { writeDatasetCsv } from '../../data/files.js';
+import { UsageError } from '../../config/flags.js';
+import { BUILTIN_DATASETS, writeDatasetCsv } from '../../node/datasets.js';
 
 export function register(program: Command): void {
   program.command('dataset')

@@ -1,47 +1,57 @@
 // infoplane mi: I(X;T) and I(T;Y) of one activation matrix.
 import type { Command } from 'commander';
-import { configFromFlags, posInt, UsageError } from '../options.js';
+import { configFromFlags, posInt, UsageError } from '../../config/flags.js';
 import { ESTIMATORS } from '../../estimators/index.js';
 import { InputError } from '../../data/errors.js';
 import { readLabels, readMatrix } from '../../data/files.js';
 import { Engine } from '../../engine/engine.js';
 import { loadWasmModule } from '../../engine/wasm-node.js';
 import { miOfMatrix } from '../../api.js';
-import type { Binning } from '../../config.js';
-import { shouldStream, streamedBinnedMi } from '../../data/mi-stream.js';
+import type { Binning } from '../../config/config.js';
+import { shouldStream, streamedBinnedMi } from '../../estimators/mi-stream.js';
 import { binSettings } from '../../estimators/bin.js';
 
-async function miCommand(flags: { activations: string; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
+async function miCommand(flags: { activations: string[]; labels: string; bins?: string; binWidth?: string; binRange?: string; estimator?: string;
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string; chunkRows?: string }): Promise<void> {
   if (flags.estimator !== undefined && !ESTIMATORS[flags.estimator]) throw new UsageError(`--estimator: "${flags.estimator}" is not one of ${Object.keys(ESTIMATORS).join(', ')}`);
   const c = configFromFlags({ bins: flags.bins, binWidth: flags.binWidth, binRange: flags.binRange, estimators: flags.estimator,
     binRangeMode: flags.binRangeMode, adaptiveBins: flags.adaptiveBins, noiseVariance: flags.noiseVariance, kdeSamples: flags.kdeSamples });
-  // --- streaming (data/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
+  // --- streaming (estimators/mi-stream.ts): large files, or --chunk-rows, go through in chunks of rows
   const chunkRows = flags.chunkRows !== undefined ? posInt('chunk-rows', flags.chunkRows) : undefined;
-  if (chunkRows !== undefined || shouldStream(flags.activations)) {
-    if (c.estimators[0] !== 'bin' || c.binRangeMode !== 'fixed') {
-      throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${flags.activations} is streamed)`);
+  let labels: Int32Array | undefined; // read after the first matrix, so a missing matrix file is named first
+  let engine: Engine | undefined;
+  // every file is measured before anything is printed: a bad file leaves no partial output
+  const lines: string[] = [];
+  for (const file of flags.activations) {
+    if (chunkRows !== undefined || shouldStream(file)) {
+      if (c.estimators[0] !== 'bin' || c.binRangeMode !== 'fixed') {
+        throw new UsageError(`--chunk-rows / large files: streaming supports --estimator bin with a fixed range only (${file} is streamed)`);
+      }
+      labels ??= readLabels(flags.labels);
+      const s = streamedBinnedMi(file, labels, flags.labels, c.binning as Binning, chunkRows);
+      lines.push(JSON.stringify({ file, ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
+        settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }));
+      continue;
     }
-    const labels = readLabels(flags.labels);
-    const s = streamedBinnedMi(flags.activations, labels, flags.labels, c.binning as Binning, chunkRows);
-    process.stdout.write(JSON.stringify({ ixt: s.hT, ity: s.hT - s.hTgivenY, n: s.n, patterns: s.patterns, estimator: 'bin',
-      settings: binSettings(c.binning as Binning), streamed: { chunks: s.chunks } }) + '\n');
-    return;
+    // --- end streaming
+    const m = readMatrix(file);
+    labels ??= readLabels(flags.labels);
+    if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${file} has ${m.rows} rows`);
+    engine ??= await Engine.create(loadWasmModule());
+    const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
+      binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });
+    lines.push(JSON.stringify({ file, ...r }));
   }
-  // --- end streaming
-  const m = readMatrix(flags.activations);
-  const labels = readLabels(flags.labels);
-  if (labels.length !== m.rows) throw new InputError(flags.labels, '', `${labels.length} labels but ${flags.activations} has ${m.rows} rows`);
-  const engine = await Engine.create(loadWasmModule());
-  const r = miOfMatrix(engine, m.data, m.rows, m.cols, labels, { estimator: c.estimators[0], binning: c.binning as Binning,
-    binRangeMode: c.binRangeMode, adaptiveBins: c.adaptiveBins, noiseVariance: c.noiseVariance, kdeSamples: c.kdeSamples });
-  process.stdout.write(JSON.stringify(r) + '\n');
+  process.stdout.write(lines.join('\n') + '\n');
 }
+
+/** Every --activations given, in order (commander keeps only the last of a repeated plain option). */
+const collect = (v: string, all: string[]) => [...all, v];
 
 export function register(program: Command): void {
   program.command('mi')
-    .description('I(X;T) and I(T;Y) of one activation matrix (rows = samples), printed as JSON')
-    .requiredOption('--activations <file>', 'CSV, JSON array of rows, or .npy')
+    .description('I(X;T) and I(T;Y) of activation matrices (rows = samples), one JSON line per file')
+    .requiredOption('--activations <file>', 'CSV, JSON array of rows, or .npy; repeat the flag for several files (one line each, in order)', collect, [] as string[])
     .requiredOption('--labels <file>', 'one label per row: CSV column, JSON array or .npy')
     .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')
     .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')

@@ -3,13 +3,13 @@
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { num, posInt, threadCount } from '../options.js';
+import { num, posInt, threadCount } from '../../config/flags.js';
 import { FULL, QUICK, studies, type StudyName } from '../../reproduce/studies.js';
 import { effectText, evaluateClaims } from '../../reproduce/claims.js';
 import { renderReproduction, type ReproductionSummary } from '../../reproduce/report.js';
-import { runSweep } from '../../sweep/run.js';
+import { sweepWithProgress } from './sweep.js';
 import { writeFileAtomic } from '../../node/atomic.js';
-import type { CellResult } from '../../sweep/store.js';
+import type { CellResult } from '../../record/sweep.js';
 
 interface ReproduceFlags { quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; seed?: string; threads?: string; out: string; only?: string }
 
@@ -39,7 +39,7 @@ export function register(program: Command): void {
       };
       for (const study of studies(scale)) {
         // every study is a resumable sweep: rerunning the command continues where it stopped
-        const r = await runSweep(study.spec, join(flags.out, study.name), { threads, resume: true, label: study.name });
+        const r = await sweepWithProgress(study.spec, join(flags.out, study.name), { threads, resume: true }, study.name);
         results.set(study.name, r.merged!.cells);
         summary.studies.push({ name: study.name, title: study.title, report: `${study.name}/report.html`, networks: r.networks });
       }

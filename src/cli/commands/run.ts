@@ -2,46 +2,42 @@
 import { Option, type Command } from 'commander';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
-import { checkBoundLabels, configFromFlags, threadCount, type RunFlags } from '../options.js';
+import { checkBoundLabels, configFromFlags, threadCount, type RunFlags } from '../../config/flags.js';
 import { checkRunFits, datasetOf } from '../../node/datasets.js';
 import { Interrupted, runRepeats } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
-import { writeReport } from '../common.js';
+import { writeReport } from '../../report/write-node.js';
+import { epochRate, interruptible, progressBar } from '../terminal.js';
+import { dumpDirOf } from '../../node/dump-writer.js';
 
-export async function runCommand(flags: RunFlags & { out: string; threads?: string }): Promise<void> {
+export async function runCommand(flags: RunFlags & { out: string; threads?: string; dumpActivations?: string }): Promise<void> {
   const config = configFromFlags(flags);
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
   const data = datasetOf(config);
   checkRunFits(config, data);
   checkBoundLabels(config, data);
   prepareOutDir(flags.out);
+  const dump = flags.dumpActivations;
+  if (dump !== undefined) for (let r = 0; r < config.repeats; r++) prepareOutDir(dumpDirOf(dump, r, config.repeats));
   const total = config.repeats * config.epochs;
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr, hideCursor: true, etaBuffer: 50,
-    format: `${config.name} |{bar}| {percentage}% | {value}/{total} epochs | {rate} epochs/s | ETA {eta_formatted}`,
-  }, cliProgress.Presets.shades_classic);
+  const bar = progressBar(`${config.name} |{bar}| {percentage}% | {value}/{total} epochs | {rate} epochs/s | ETA {eta_formatted}`);
   const done = new Array<number>(config.repeats).fill(0);
   const t0 = performance.now();
   bar.start(total, 0, { rate: '0' });
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   let runs;
   try {
-    runs = await runRepeats(config, data, threads, (p) => {
+    runs = await interruptible((signal) => runRepeats(config, data, threads, (p) => {
       done[p.repeat] = p.epochsDone;
       const sum = done.reduce((a, b) => a + b, 0);
-      bar.update(sum, { rate: (sum / ((performance.now() - t0) / 1000)).toFixed(0) });
-    }, controller.signal);
+      bar.update(sum, { rate: epochRate(sum, t0) });
+    }, signal, dump !== undefined ? (r) => dumpDirOf(dump, r, config.repeats) : undefined));
   } catch (err) {
     if (err instanceof Interrupted) throw new Interrupted('interrupted; nothing written for this run');
     throw err;
   } finally {
     bar.stop();
-    process.removeListener('SIGINT', onSigint);
   }
   const seconds = (performance.now() - t0) / 1000;
   const result = buildResult(config, data, runs);
@@ -103,5 +99,6 @@ export function register(program: Command): void {
     .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html'))
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .requiredOption('--out <dir>', 'output folder')
+    .option('--dump-activations <dir>', 'also write every logged epoch\'s layer activations, labels, inputs and metrics there (the dump layout `infoplane plane --dump` reads; one folder rNNNN per network with --repeats > 1)')
     .action(runCommand);
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../options.js';
+import { UsageError } from '../../config/flags.js';
 import { webServer } from '../../node/serve.js';
 
 /** dist/web beside this file's dist/cli/commands/. */

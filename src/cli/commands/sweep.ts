@@ -4,10 +4,11 @@ import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { addRunOptions } from './run.js';
-import { threadCount, UsageError, type RunFlags } from '../options.js';
+import { threadCount, UsageError, type RunFlags } from '../../config/flags.js';
 import { parseShard, specFromFlags, specFromText, type SweepSpec } from '../../sweep/grid.js';
 import { mergeSweeps } from '../../sweep/merge.js';
-import { runSweep } from '../../sweep/run.js';
+import { runSweep, type SweepOptions } from '../../sweep/run.js';
+import { epochRate, interruptible, progressBar } from '../terminal.js';
 
 interface SweepFlags extends RunFlags { grid?: string; shard?: string; resume?: boolean; threads?: string; out: string }
 
@@ -15,6 +16,24 @@ interface SweepFlags extends RunFlags { grid?: string; shard?: string; resume?: 
 function runFlagsOf(flags: SweepFlags): RunFlags {
   const { grid: _g, shard: _s, resume: _r, threads: _t, out: _o, ...run } = flags;
   return run;
+}
+
+/** runSweep with a progress bar on stderr; Ctrl-C / SIGTERM stop it, keeping the saved networks. */
+export async function sweepWithProgress(spec: SweepSpec, out: string, opts: Omit<SweepOptions, 'onProgress' | 'signal'>, label: string) {
+  const bar = progressBar(`${label} |{bar}| {saved}/{networks} networks | {rate} epochs/s | ETA {eta_formatted}`, 100);
+  const t0 = performance.now();
+  let started = false;
+  try {
+    return await interruptible((signal) => runSweep(spec, out, {
+      ...opts, signal,
+      onProgress: (p) => {
+        if (!started) { started = true; bar.start(Math.max(p.epochsTotal, 1), 0, { saved: p.saved, networks: p.networks, rate: '0' }); }
+        bar.update(p.epochsDone, { saved: p.saved, networks: p.networks, rate: epochRate(p.epochsDone, t0) });
+      },
+    }));
+  } finally {
+    if (started) bar.stop();
+  }
 }
 
 export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<void> {
@@ -31,7 +50,7 @@ export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<
   } else {
     spec = specFromFlags(flags.name ?? 'sweep', runFlagsOf(flags));
   }
-  const r = await runSweep(spec, flags.out, { threads, shard, resume: flags.resume === true });
+  const r = await sweepWithProgress(spec, flags.out, { threads, shard, resume: flags.resume === true }, 'sweep');
   const ran = `${r.trained} network(s) trained in ${r.seconds.toFixed(1)} s (${threads} thread(s))`;
   if (!r.merged) {
     process.stdout.write(`shard ${shard!.i}/${shard!.n}: ${ran}; ${r.networks} networks in ${flags.out}; combine the shards with: infoplane merge DIR... --out OUT\n`);

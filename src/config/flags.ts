@@ -1,13 +1,16 @@
-// Turning CLI strings into an ExperimentConfig: every value is checked before any work starts, and
-// a bad one is reported as `--flag: problem`.
-import { DEFAULTS, PRESETS, OPTIONAL_ESTIMATORS, type ExperimentConfig, type MiSchedule, type Binning } from '../config.js';
-import { ESTIMATORS } from '../estimators/index.js';
+// Turning option text (command-line flags, sweep grids, the web app's form) into an
+// ExperimentConfig: every value is checked before any work starts, and a bad one is reported as
+// `--flag: problem`. No Node imports.
+import {
+  ACTIVATIONS, BIN_RANGE_MODES, DEFAULTS, ESTIMATOR_NAMES, INITS, OPTIMIZERS, PRESETS, SPLITS, labelModelOf,
+  type Binning, type ExperimentConfig, type MiSchedule,
+} from './config.js';
 import { IB12_THRESHOLD } from '../data/ib12.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelModelProblem } from '../bound/labels.js';
-import { labelModelOf } from '../record/bound-gap.js';
 import { LABEL_MODES } from '../data/relabel.js';
 
+/** A bad option value: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {}
 
 /** A number from flag text, or UsageError `--flag: "v" is not <want>`. */
@@ -75,8 +78,6 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
     const p = PRESETS[f.preset];
     if (!p) throw new UsageError(`--preset: "${f.preset}" is not one of ${Object.keys(PRESETS).join(', ')}`);
     Object.assign(c, structuredClone(p));
-    // a preset may ask for estimators that another module provides; keep those that exist
-    c.estimators = c.estimators.filter((e) => ESTIMATORS[e] || !OPTIONAL_ESTIMATORS.includes(e));
   }
   if (f.name !== undefined) {
     if (f.name.trim() === '' || f.name.length > LIMITS.nameLength) throw new UsageError(`--name: give 1..${LIMITS.nameLength} characters`);
@@ -91,15 +92,15 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
     c.labelColumn = f.labelColumn.trim();
   }
   if (f.layers !== undefined) c.layers = parseLayers(f.layers);
-  if (f.activation !== undefined) c.activation = oneOf('activation', f.activation, ['tanh', 'relu', 'sigmoid', 'linear', 'softsign', 'softplus'] as const);
-  if (f.optimizer !== undefined) c.optimizer = oneOf('optimizer', f.optimizer, ['sgd', 'momentum', 'adam'] as const);
+  if (f.activation !== undefined) c.activation = oneOf('activation', f.activation, ACTIVATIONS);
+  if (f.optimizer !== undefined) c.optimizer = oneOf('optimizer', f.optimizer, OPTIMIZERS);
   if (f.lr !== undefined) c.lr = num('lr', f.lr, (x) => x > 0 && x <= F32_MAX, 'a number > 0 (and below the float32 maximum)');
   if (f.momentum !== undefined) c.momentum = num('momentum', f.momentum, (x) => x >= 0 && x < 1, 'in [0, 1)');
   if (f.batch !== undefined) c.batch = posInt('batch', f.batch);
   if (f.epochs !== undefined) c.epochs = intUpTo('epochs', f.epochs, LIMITS.epochs);
-  if (f.init !== undefined) c.init = oneOf('init', f.init, ['fan_in', 'fan_out'] as const);
+  if (f.init !== undefined) c.init = oneOf('init', f.init, INITS);
   if (f.trainFraction !== undefined) c.trainFraction = num('train-fraction', f.trainFraction, (x) => x > 0 && x <= 1, 'in (0, 1]');
-  if (f.split !== undefined) c.split = oneOf('split', f.split, ['random', 'ordered', 'stratified'] as const);
+  if (f.split !== undefined) c.split = oneOf('split', f.split, SPLITS);
   if (f.shuffle !== undefined) c.shuffleBatches = boolFlag('shuffle', f.shuffle);
   const points = f.miPoints !== undefined ? intUpTo('mi-points', f.miPoints, LIMITS.miPoints) : c.miSchedule.kind === 'log' ? c.miSchedule.points : 400;
   if (f.miSchedule !== undefined) c.miSchedule = parseSchedule(f.miSchedule, points);
@@ -119,7 +120,7 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
   if (f.binWidth !== undefined) c.binning = { kind: 'width', width: posReal('bin-width', f.binWidth) };
   if (f.estimators !== undefined) {
     c.estimators = f.estimators.split(',').map((s) => s.trim());
-    for (const e of c.estimators) if (!ESTIMATORS[e]) throw new UsageError(`--estimators: "${e}" is not one of ${Object.keys(ESTIMATORS).join(', ')}`);
+    for (const e of c.estimators) oneOf('estimators', e, ESTIMATOR_NAMES);
     if (new Set(c.estimators).size !== c.estimators.length) throw new UsageError(`--estimators: "${f.estimators}" names an estimator twice`);
   }
   if (f.repeats !== undefined) c.repeats = intUpTo('repeats', f.repeats, LIMITS.repeats);
@@ -132,7 +133,7 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
 /** --bin-range-mode, --adaptive-bins, --noise-variance, --kde-samples (the rival estimators). */
 export function estimatorSettingsFromFlags(c: ExperimentConfig, f: RunFlags): void {
   if (f.binRangeMode !== undefined) {
-    c.binRangeMode = oneOf('bin-range-mode', f.binRangeMode, ['fixed', 'observed', 'running-max'] as const);
+    c.binRangeMode = oneOf('bin-range-mode', f.binRangeMode, BIN_RANGE_MODES);
     if (c.binRangeMode !== 'fixed' && c.binning.kind !== 'edges') throw new UsageError(`--bin-range-mode: ${c.binRangeMode} sets the range of --bins edges; it does not apply to --bin-width`);
     if (c.binRangeMode !== 'fixed' && f.binRange !== undefined) throw new UsageError(`--bin-range-mode: ${c.binRangeMode} takes each layer's own range; drop --bin-range or use fixed`);
   }
@@ -144,7 +145,7 @@ export function estimatorSettingsFromFlags(c: ExperimentConfig, f: RunFlags): vo
   if (f.kdeSamples !== undefined) c.kdeSamples = num('kde-samples', f.kdeSamples, (x) => Number.isInteger(x) && (x === 0 || (x >= 2 && x <= 1 << 20)), '0 (all rows) or a whole number in 2..1048576');
 }
 
-/** --bound, --labels, --label-noise-gamma/-theta, --compression-threshold. */
+/** --bound, --labels, --split-mi, --label-noise-gamma/-theta, --compression-threshold. */
 function boundFromFlags(c: ExperimentConfig, f: RunFlags): void {
   if (f.bound !== undefined) c.bound = boolFlag('bound', f.bound);
   if (f.labels !== undefined) c.labels = oneOf('labels', f.labels, LABEL_MODES);

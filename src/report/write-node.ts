@@ -1,9 +1,9 @@
-// Helpers shared by the commands.
+// Node-only: writing a report file beside its infoplane.json.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../node/atomic.js';
 import type { InfoplaneResult, Timing } from '../record/schema.js';
-import { renderReport, type UplotAssets } from '../report/html.js';
-import { loadUplotAssets } from '../report/assets-node.js';
+import { renderReport, type UplotAssets } from './html.js';
+import { loadUplotAssets } from './assets-node.js';
 
 /** Write DIR/report.html atomically; returns its path. Callers writing many reports pass the
  *  uPlot assets, read once. */

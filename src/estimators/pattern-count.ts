@@ -4,7 +4,7 @@
 // only the distinct keys with their per-class counts are kept, so memory grows with the number of
 // distinct patterns, not with rows x units. Two different patterns would merge only if their
 // 128-bit keys collided: probability below P^2 / 2^129 (1e-26 for a million patterns). Pure.
-import type { Binning } from '../config.js';
+import type { Binning } from '../config/config.js';
 
 export interface PatternEntropies {
   /** H(T) in bits. */

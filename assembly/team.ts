@@ -1,0 +1,49 @@
+// Threads for one network. The threads build (build/infoplane-mt.wasm, `--enable threads`, memory
+// imported and shared) is instantiated once per thread over one memory; every thread calls the same
+// *_team export with its id t < T, and the work of a mini-batch is shared by splitting wide layers
+// by units (each unit's arithmetic is that of one thread, so the bits do not depend on T) with a
+// barrier between the steps. In the default build the barrier is a no-op and T must be 1.
+// No plain TypeScript twin: test/threads.test.ts compares T = 1 and T = 2 bit for bit.
+
+export const MAX_THREADS = 64;
+let threadId = 0;
+
+/** Sets this instance's thread id (0 for the instance that allocates, 1.. for helpers). */
+export function thread_init(t: i32): void {
+  if (t < 0 || t >= MAX_THREADS) unreachable();
+  threadId = t;
+}
+
+// 32 bytes of scratch per thread (the single-vector tanh stores through it)
+const SCRATCH = memory.data(32 * MAX_THREADS, 16);
+
+// @ts-ignore: decorator
+@inline export function thread_scratch(): usize { return SCRATCH + (<usize>threadId << 5); }
+
+/** Wait until all T threads have arrived. `bar` points to two i32 (arrived, generation), zero at
+ *  first; the last thread to arrive resets the count and advances the generation. */
+export function barrier(bar: usize, T: i32): void {
+  if (T <= 1) return;
+  if (ASC_FEATURE_THREADS) {
+    const gen = atomic.load<i32>(bar, 4);
+    if (atomic.add<i32>(bar, 1) == T - 1) {
+      atomic.store<i32>(bar, 0);
+      atomic.add<i32>(bar, 1, 4);
+      atomic.notify(bar + 4, T - 1);
+      return;
+    }
+    // a short spin first: the other threads are usually a few microseconds behind
+    for (let i = 0; i < 4000; i++) if (atomic.load<i32>(bar, 4) != gen) return;
+    while (atomic.load<i32>(bar, 4) == gen) atomic.wait<i32>(bar + 4, gen, -1);
+  } else {
+    unreachable(); // T > 1 needs the threads build
+  }
+}
+
+/** The start of thread t's share of n items in multiples of `step` (thread T's start is n). */
+// @ts-ignore: decorator
+@inline export function share(n: i32, t: i32, T: i32, step: i32): i32 {
+  if (t >= T) return n;
+  const s = <i32>((<i64>n * t / T + step - 1) / step * step);
+  return min(s, n);
+}

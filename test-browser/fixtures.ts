@@ -1,0 +1,48 @@
+// Results and datasets the browser tests open: a short multi-network run with a crafted ci95 of
+// the contract's shape (mean +- 1.96 sd / sqrt(n) over the networks: only the shape matters here),
+// and a small CSV dataset.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
+
+type Grid = number[][];
+interface Result { runs: Record<string, unknown>[]; mi: Record<string, { ixt: Grid; ity: Grid }>; [k: string]: unknown }
+
+/** [lo, hi] of the mean over the values get(run) of every network. */
+function ci(runs: Record<string, unknown>[], get: (r: Record<string, unknown>) => number): [number, number] {
+  const v = runs.map(get).filter(Number.isFinite), n = v.length, m = v.reduce((a, b) => a + b, 0) / n;
+  const h = 1.96 * Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, n - 1)) / Math.sqrt(n);
+  return [m - h, m + h];
+}
+
+/** `infoplane run` with `repeats` networks into dir, then a ci95 added; returns the JSON's path. */
+export function runWithCi(dir: string, repeats: number, epochs = 300): string {
+  const r = spawnSync(process.execPath, [BIN, 'run', '--epochs', String(epochs), '--lr', '0.002', '--repeats', String(repeats),
+    '--threads', '1', '--out', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const file = join(dir, 'infoplane.json');
+  const R = JSON.parse(readFileSync(file, 'utf8')) as Result;
+  const s1 = (key: string) => (R[key] as number[]).map((_, k) => ci(R.runs, (x) => (x[key] as number[])[k]));
+  const s2 = (rows: Grid, get: (x: Record<string, unknown>) => Grid) => rows.map((row, l) => row.map((_, k) => ci(R.runs, (x) => get(x)[l][k])));
+  R.ci95 = {
+    trainLoss: s1('trainLoss'), trainAcc: s1('trainAcc'), testLoss: s1('testLoss'), testAcc: s1('testAcc'),
+    gradMean: s2(R.gradMean as Grid, (x) => x.gradMean as Grid), gradStd: s2(R.gradStd as Grid, (x) => x.gradStd as Grid),
+    mi: Object.fromEntries(Object.keys(R.mi).map((e) => [e, {
+      ixt: s2(R.mi[e].ixt, (x) => (x.mi as Result['mi'])[e].ixt), ity: s2(R.mi[e].ity, (x) => (x.mi as Result['mi'])[e].ity) }])),
+  };
+  writeFileSync(file, JSON.stringify(R));
+  return file;
+}
+
+/** Two classes split by the sign of x0 + x1 - x2, 400 rows of 3 inputs on a grid, with a header. */
+export function csvDataset(file: string): void {
+  const lines = ['a,b,c,label'];
+  for (let i = 0; i < 400; i++) {
+    const x = [(i % 7) / 3 - 1, ((i * 3) % 11) / 5 - 1, ((i * 5) % 13) / 6 - 1];
+    lines.push(`${x.join(',')},${x[0] + x[1] - x[2] > 0 ? 1 : 0}`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+}

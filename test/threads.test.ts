@@ -1,0 +1,101 @@
+// One network on several threads (the threads build, src/engine/team.ts): the same bits as on one
+// thread, for wide layers split by units, partial last batches, every optimizer.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// from dist/: the helpers are worker_threads, which load compiled JavaScript (npm test builds it)
+import { Engine } from '../dist/engine/engine.js';
+import { loadWasmModule } from '../dist/engine/wasm-node.js';
+import { createEngineWithThreads, threadsPay } from '../dist/node/team.js';
+import { Network, type NetworkShape } from '../dist/model/network.js';
+import { threadsPerNetwork } from '../dist/node/pool.js';
+import { DEFAULTS } from '../dist/config/config.js';
+import type { Activation, OptimizerName } from '../src/config.js';
+import { TestData } from './helpers/data.js';
+
+const engines: Engine[] = [];
+afterAll(() => engines.forEach((e) => e.close()));
+
+/** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
+function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number) {
+  engine.reset();
+  const net = new Network(engine, shape);
+  net.setData(X, y);
+  net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
+  net.init(5, false);
+  const nTrain = Math.round(0.8 * shape.nRows);
+  const out: ArrayLike<number>[] = [];
+  for (let e = 0; e < epochs; e++) {
+    out.push([net.trainEpoch(nTrain, optimizer, optimizer === 'sgd' ? 0.05 : 1e-3, 0.9, true, e % 2 === 0)]);
+    if (e % 2 === 0) out.push(net.gradStats(1));
+    out.push(net.evaluate(nTrain));
+    for (let l = 0; l < net.nLayers; l++) out.push(engine.f32(net.activationPtr(l), net.widths[l] * net.rowsPad).slice());
+  }
+  for (let l = 0; l < net.nLayers; l++) { const p = net.params(l); out.push(p.W, p.b); }
+  return Float64Array.from(out.flatMap((a) => Array.from(a)));
+}
+
+describe('one network on several threads', () => {
+  const d = new TestData(11);
+  const N = 601, nIn = 37; // a partial last batch; 16-sample blocks and 4-sample tails
+  const X = Float32Array.from({ length: N * nIn }, () => d.uniform(-1, 1));
+  const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
+
+  it.each([
+    ['tanh', 'sgd', [300, 20]], ['relu', 'adam', [130, 257, 9]], ['sigmoid', 'momentum', [20, 200]],
+  ] as [Activation, OptimizerName, number[]][])('%s, %s, hidden %j: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden) => {
+    const shape: NetworkShape = { nInputs: nIn, hidden, nClasses: 3, activation, batch: 128, nRows: N };
+    const one = await Engine.create(loadWasmModule());
+    const ref = train(one, shape, X, y, optimizer, 4);
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      expect(team.threads).toBe(T);
+      expect(threadsPay(team, [...hidden, 3])).toBe(true);
+      const got = train(team, shape, X, y, optimizer, 4);
+      expect(got.length).toBe(ref.length);
+      let diff = 0;
+      for (let i = 0; i < ref.length; i++) if (!Object.is(got[i], ref[i])) diff++;
+      expect(diff, `${T} threads: ${diff} of ${ref.length} numbers differ`).toBe(0);
+    }
+    expect(ref.some((v) => !Number.isFinite(v))).toBe(false);
+  }, 120_000);
+
+  it('the paper net is not worth threads; an MNIST-wide one is', async () => {
+    const e = await Engine.create(loadWasmModule());
+    expect(threadsPay(e, [10, 7, 5, 4, 3, 2])).toBe(false);
+    expect(threadsPay(e, [1024, 20, 20, 20, 10])).toBe(true);
+    const job = (layers: number[], repeat = 0) => ({ config: { ...DEFAULTS, layers }, repeat });
+    const m = loadWasmModule();
+    expect(threadsPerNetwork([job([1024, 20])], 2, m)).toBe(2);
+    expect(threadsPerNetwork([job([1024, 20])], 5, m)).toBe(5);
+    expect(threadsPerNetwork([job([1024, 20]), job([1024, 20], 1)], 5, m)).toBe(2);
+    expect(threadsPerNetwork([job([1024, 20]), job([1024, 20], 1)], 2, m)).toBe(1);
+    expect(threadsPerNetwork([job([10, 7, 5, 4, 3])], 2, m)).toBe(1);
+  });
+});
+
+describe('run --threads with fewer networks than threads', () => {
+  it('gives one wide network both threads, with the same infoplane.json as one thread', () => {
+    const bin = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
+    const tmp = mkdtempSync(join(tmpdir(), 'infoplane-threads-'));
+    try {
+      const run = (threads: number) => {
+        const out = join(tmp, `t${threads}`);
+        const r = spawnSync(process.execPath, [bin, 'run', '--layers', '200,10', '--epochs', '6', '--mi-schedule', 'every:2',
+          '--estimators', 'bin,adaptive', '--batch', '300', '--threads', String(threads), '--out', out], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return { json: readFileSync(join(out, 'infoplane.json'), 'utf8'), stdout: r.stdout + r.stderr };
+      };
+      const one = run(1), two = run(2);
+      expect(two.json).toBe(one.json);
+      expect(JSON.parse(two.json).layers).toBeDefined();
+      expect(two.stdout).toMatch(/2 thread/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
