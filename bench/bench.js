@@ -80,7 +80,7 @@ if (mnistData) {
     fn: () => net2.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
   });
 }
-// ---- rival estimators (issue 3): KDE bounds, adaptive vs fixed binning ----
+// ---- rival estimators: KDE bounds, adaptive vs fixed binning ----
 {
   const { engine, net } = await paperNet(512);
   for (let e = 0; e < 300; e++) net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false); // realistic activations
@@ -142,7 +142,7 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   const widths = [12, 10, 7, 5, 4, 3, 2];
   const layers = refInitLayers(widths, [1, 1, 1, 1, 1], 1, false);
   const order = Int32Array.from({ length: data.nRows }, (_, i) => i);
-  const opt = { kind: 'adam', lr: 4e-4 };
+  const opt = /** @type {const} */ ({ kind: 'adam', lr: 4e-4 });
   const times = [];
   for (let r = 0; r < 5; r++) { const t0 = performance.now(); refTrainEpoch(layers, data.X, data.y, order, N_TRAIN, 512, opt); times.push(performance.now() - t0); }
   const refTrain = 1000 / median(times);
@@ -203,7 +203,7 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   line('run --preset paper --repeats 8 (8000 epochs each), 2 threads', t2, 's');
   line('  thread scaling 1 -> 2', t1 / t2, 'x', `${cpus().length} cores`);
   const engine = await Engine.create(module);
-  const cfg = { ...DEFAULTS, epochs: 10000, miSchedule: { kind: 'every', k: 10 } };
+  const cfg = { ...DEFAULTS, epochs: 10000, miSchedule: /** @type {const} */ ({ kind: 'every', k: 10 }) };
   const t0 = performance.now();
   runNetwork(engine, cfg, data, 0);
   line('paper net, one network: 10,000 epochs, MI at 1,000 logged epochs', (performance.now() - t0) / 1000, 's');

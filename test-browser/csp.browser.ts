@@ -50,6 +50,12 @@ describe('served pages under the CSP', () => {
         // ready, or a violation (reported below rather than as a timeout)
         if (which === 'app') await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready' || (window as unknown as { __csp: string[] }).__csp.length > 0);
         else await page.waitForSelector('canvas');
+        if (which === 'app') {
+          // training runs in a worker that compiles the wasm core: both under the same CSP
+          await page.click('#start');
+          await page.waitForFunction(() => ((window as unknown as { __infoplane?: { state: { points: number } } }).__infoplane?.state.points ?? 0) >= 5
+            || (window as unknown as { __csp: string[] }).__csp.length > 0, undefined, { timeout: 120_000 });
+        }
         await page.waitForTimeout(500);
         expect(await page.evaluate(csp)).toEqual([]);
         expect(failed).toEqual([]);

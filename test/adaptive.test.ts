@@ -6,7 +6,6 @@ import { loadWasm, type Kernels, type Wasm } from './helpers/wasm.js';
 import { TestData, pad4 } from './helpers/data.js';
 import { Engine } from '../src/engine/engine.js';
 import { loadWasmModule } from '../src/engine/wasm-node.js';
-import { miOfMatrix } from '../src/api.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
 import { DEFAULTS } from '../src/config/config.js';
 import { cli } from './helpers/cli.js';

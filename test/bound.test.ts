@@ -18,7 +18,7 @@ function joint(px: number[], rows: number[][]): JointXY {
 /** The textbook iteration, written out plainly: |T| = |X|, p(t|x) = identity at the start. */
 function naiveIB(px: number[], pyx: number[][], betas: number[], tol: number, maxIter: number): { ixt: number; ity: number }[] {
   const n = px.length, ny = pyx[0].length;
-  let q = px.map((_, x) => px.map((_, t) => (t === x ? 1 : 0)));
+  let q: number[][] = px.map((_, x) => px.map((_, t) => (t === x ? 1 : 0)));
   const py = Array.from({ length: ny }, (_, y) => px.reduce((s, p, x) => s + p * pyx[x][y], 0));
   const marg = () => {
     const pt = px.map((_, t) => px.reduce((s, p, x) => s + p * q[x][t], 0));

@@ -32,7 +32,7 @@ describe('ib12', () => {
   });
 
   it('no score lies near the threshold, so rounding cannot flip a label', () => {
-    // docs/SCIENCE.md §2: any threshold in (7.563, 7.701] gives the same labels.
+    // docs/SCIENCE.md, The 12-bit dataset: any threshold in (7.563, 7.701] gives the same labels.
     let gap = Infinity;
     for (let i = 0; i < 4096; i++) gap = Math.min(gap, Math.abs(ib12Score(ds.X.subarray(i * 12, i * 12 + 12)) - IB12_THRESHOLD));
     expect(gap).toBeGreaterThan(0.04);

@@ -39,7 +39,7 @@ describe('a whole epoch in wasm vs the reference trainer', () => {
       const p = net.params(l);
       relClose(p.W, ref[l].W, 1e-6, `W${l}`);
       expect(Array.from(p.b).every((v) => v === 0)).toBe(true);
-      for (const w of ref[l].W) expect(Math.abs(w)).toBeLessThanOrEqual(2 / Math.sqrt(ref[l].nIn) + 1e-7);
+      for (const w of Array.from(ref[l].W)) expect(Math.abs(w)).toBeLessThanOrEqual(2 / Math.sqrt(ref[l].nIn) + 1e-7);
     }
   });
 

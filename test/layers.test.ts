@@ -135,14 +135,14 @@ describe('layers', () => {
 
   it('no import goes up a layer, and only src/cli/ imports src/cli/', () => {
     expect(layerProblems(files)).toEqual([]);
-  });
+  }, 60_000); // parses every source file: seconds on a loaded machine
 
   it('the library entry and the web app reach no Node built-in and nothing in src/node/', () => {
     const w = browserProblems([join(SRC, 'index.ts'), ...tsFiles(join(ROOT, 'web'))]);
     expect(w.problems).toEqual([]);
     // the walk followed the graph down to the core
     for (const f of ['src/engine/engine.ts', 'src/train/session.ts', 'src/estimators/kde.ts', 'src/config/flags.ts']) expect(w.files).toContain(f);
-  });
+  }, 60_000);
 
   it('the checks can fail: an upward import, a cli import, a sibling import and a Node import are each caught', () => {
     const fakes: Record<string, string> = {

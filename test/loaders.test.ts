@@ -363,7 +363,9 @@ describe('label column by name or 0-based index', () => {
 
   it('a header name wins over an index of the same text', () => {
     const m = parseCsv('a,0,y\n1,5,1\n0,1,0\n', 'n.csv');
-    expect(Array.from(datasetFromTable(m, 'n', 'n.csv', '0').y)).toEqual([5, 1]);
+    // column "0" holds 5 and 1: the classes that occur, renumbered in order (1 -> 0, 5 -> 1)
+    const ds = datasetFromTable(m, 'n', 'n.csv', '0');
+    expect([Array.from(ds.y), ds.nClasses]).toEqual([[1, 0], 2]);
   });
 
   it('rejects unknown names, indices past the end, ambiguous names, and non-label columns', () => {

@@ -2,6 +2,7 @@
 // python/test_loggers.py checks the layout with NumPy and computes the binned MI of every layer and
 // logged epoch with NumPy (bench/peers/binned_mi.py); `infoplane plane --dump` must give the same
 // numbers, metrics and names, and `infoplane mi` on single matrices too.
+// Also: the outside oracle's script regenerates the committed fixture byte for byte.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,5 +56,13 @@ describe.skipIf(!py && !IN_CI)('python/ loggers', () => {
         expect(Math.abs(got.ity - exp.ity[k][l]), `I(T;Y) epoch ${exp.epochs[k]} ${layer}`).toBeLessThan(1e-12);
       });
     }
+  }, 300_000);
+
+  it('bench/peers/oracle_fixture.py reproduces the committed test/fixtures/oracle.json byte for byte', () => {
+    expect(py, 'python3 with numpy and torch: apt-get install -y python3-numpy python3-torch').toBeTruthy();
+    const out = join(tmp, 'oracle.json');
+    const r = spawnSync(py!, [join(ROOT, 'bench', 'peers', 'oracle_fixture.py'), out], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8') === readFileSync(join(ROOT, 'test', 'fixtures', 'oracle.json'), 'utf8')).toBe(true);
   }, 300_000);
 });

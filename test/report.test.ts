@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../src/config/config.js';
-import type { InfoplaneResult, Timing } from '../src/record/schema.js';
+import type { TrainingResult as InfoplaneResult, Timing } from '../src/record/schema.js';
 import { Script } from 'node:vm';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ function synth(widths: number[], nEpochs: number, opts: { name?: string; layerNa
     epochs, mi,
     trainLoss: curve((k) => 0.7 / (k + 1)), trainAcc: curve((k) => 0.5 + 0.5 * k / nEpochs),
     testLoss: curve((k) => 0.75 / (k + 1)), testAcc: curve((k) => 0.5 + 0.4 * k / nEpochs),
-    gradMean: grid((l, k) => 1e-2 / (k + 1 + l)), gradStd: grid((l, k) => 1e-3 * (l + 1)),
+    gradMean: grid((l, k) => 1e-2 / (k + 1 + l)), gradStd: grid((l) => 1e-3 * (l + 1)),
   };
   return {
     format: 'infoplane/1',
@@ -81,7 +81,7 @@ describe('renderReport', () => {
     result.gradStd[0][5] = Infinity;
     result.testLoss[7] = -Infinity;
     (result.trainAcc as (number | null)[])[2] = null;
-    const back = decodeResultJson(jsonBlock(renderReport(result, assets)));
+    const back = decodeResultJson(jsonBlock(renderReport(result, assets))) as InfoplaneResult;
     expect(back.mi.bin.ixt[1][3]).toBeNaN();
     expect(back.gradStd[0][5]).toBe(Infinity);
     expect(back.testLoss[7]).toBe(-Infinity);
@@ -264,11 +264,11 @@ describe('planeSvg', () => {
 
 describe('report panels and provenance', () => {
   it('leaves out panels without data and says the data came from elsewhere', () => {
-    const r = synth([10, 5, 2], 20) as ReportResult;
+    const t = synth([10, 5, 2], 20), r = t as ReportResult;
     const nan = (a: number[]) => a.map(() => NaN);
     Object.assign(r, { source: 'external', origin: { kind: 'dump', path: 'dumps/<run>', writer: 'torch hooks' },
-      warnings: ['L1: 44.5% of values in the outermost bins'], trainLoss: nan(r.trainLoss), testLoss: nan(r.testLoss), trainAcc: nan(r.trainAcc),
-      testAcc: nan(r.testAcc), gradMean: [], gradStd: [], runs: [] });
+      warnings: ['L1: 44.5% of values in the outermost bins'], trainLoss: nan(t.trainLoss), testLoss: nan(t.testLoss), trainAcc: nan(t.trainAcc),
+      testAcc: nan(t.testAcc), gradMean: [], gradStd: [], runs: [] });
     const html = renderReport(r, assets);
     expect(html).not.toContain('<figure class="grad"');
     expect(html).not.toContain('<figure class="loss"');

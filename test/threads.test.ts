@@ -13,7 +13,7 @@ import { createEngineWithThreads, threadsPay } from '../dist/node/team.js';
 import { Network, type NetworkShape } from '../dist/model/network.js';
 import { threadsPerNetwork } from '../dist/node/pool.js';
 import { DEFAULTS } from '../dist/config/config.js';
-import type { Activation, OptimizerName } from '../src/config.js';
+import type { Activation, OptimizerName } from '../src/config/config.js';
 import { TestData } from './helpers/data.js';
 
 const engines: Engine[] = [];

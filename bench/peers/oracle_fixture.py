@@ -9,7 +9,7 @@ test/oracle.test.ts compares infoplane's wasm core against (no Python at test ti
   - the binned MI (bench/peers/binned_mi.py, the reference code's rules) of the hidden layers of the
     trained net, and of two matrices (1 and 2 units) made of edge cases (values on the edges, +-1, beyond, -0).
 
-Regenerate: /usr/bin/python3 bench/peers/oracle_fixture.py   (Debian's python3-torch, python3-numpy)
+Regenerate: /usr/bin/python3 bench/peers/oracle_fixture.py [OUT]   (Debian's python3-torch, python3-numpy)
 The output depends only on the seeds here; rerunning gives the same file."""
 import json
 import os
@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from binned_mi import binned_mi  # noqa: E402
 
-OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "oracle.json")
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "test", "fixtures", "oracle.json")
 WIDTHS = [12, 10, 7, 5, 4, 3, 2]
 ROWS, BATCH, SGD_LR, ADAM_LR = 256, 32, 0.5, 0.01
 

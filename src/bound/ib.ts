@@ -1,4 +1,4 @@
-// The information bottleneck bound (docs/SCIENCE.md §6): the iterative IB algorithm of Tishby, Pereira and
+// The information bottleneck bound (docs/SCIENCE.md, The IB bound): the iterative IB algorithm of Tishby, Pereira and
 // Bialek (1999) on a known p(x,y), swept over beta by reverse annealing. No Node imports.
 //
 // Shortcut (exact, not an approximation). Let X' = the class of x under "same p(y|x)". X' is a
@@ -360,7 +360,7 @@ export interface IBCurve {
   distinctX: number;
 }
 
-/** The IB curve of a joint distribution by reverse annealing (defaults: docs/SCIENCE.md §6). */
+/** The IB curve of a joint distribution by reverse annealing (defaults: docs/SCIENCE.md, The IB bound). */
 export function ibCurve(j: JointXY, opts: IBOptions = {}): IBCurve {
   checkJoint(j);
   const betas = betaSchedule(opts.betaMax ?? IB_DEFAULTS.betaMax, opts.betaMin ?? IB_DEFAULTS.betaMin, opts.betaStep ?? IB_DEFAULTS.betaStep);

@@ -1,5 +1,5 @@
 // The p(x,y) the IB bound is computed for: a dataset's rows as x (uniform; duplicate rows merged)
-// with either the data's own labels or the noisy ib12 rule (docs/SCIENCE.md §6). No Node imports.
+// with either the data's own labels or the noisy ib12 rule (docs/SCIENCE.md, The IB bound). No Node imports.
 import type { Dataset } from '../data/dataset.js';
 import { ib12Score } from '../data/ib12.js';
 import type { JointXY } from './ib.js';

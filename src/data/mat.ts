@@ -5,7 +5,7 @@
 // Places are "byte B" (offset of an element in the file) and "variable NAME, row R, column C" (1-based).
 import type { Dataset } from './dataset.js';
 import { InputError } from './errors.js';
-import { MAX_LABEL } from './table.js';
+import { datasetClasses, MAX_LABEL } from './table.js';
 import type { Matrix } from './parse.js';
 
 /** zlib (RFC 1950) decompression that throws on corrupt input and on output beyond maxOutput bytes. */
@@ -232,16 +232,14 @@ export function matDataset(vars: MatVariable[], name: string, file: string, labe
     throw new InputError(file, `variable ${yv.name}`, `${n} labels for the ${X.rows} rows of ${xv.name} (${X.rows}x${X.cols}): expected one label per row`);
   }
   const y = new Int32Array(n);
-  let maxLabel = 0;
   for (let i = 0; i < n; i++) {
     const v = Y.data[i];
     if (!Number.isInteger(v) || v < 0 || v > MAX_LABEL) {
       throw new InputError(file, `variable ${yv.name}, element ${i + 1}`, `label ${v} is not an integer in 0..${MAX_LABEL}`);
     }
     y[i] = v;
-    if (v > maxLabel) maxLabel = v;
   }
-  if (maxLabel === 0) throw new InputError(file, `variable ${yv.name}`, 'every label is 0: a dataset needs at least 2 classes');
+  const nClasses = datasetClasses(y, file, `variable ${yv.name}`);
   const Xf = new Float32Array(X.data.length);
   for (let i = 0; i < Xf.length; i++) {
     Xf[i] = X.data[i];
@@ -249,7 +247,7 @@ export function matDataset(vars: MatVariable[], name: string, file: string, labe
       throw new InputError(file, `variable ${xv.name}, row ${Math.floor(i / X.cols) + 1}, column ${(i % X.cols) + 1}`, `${X.data[i]} is out of float32 range`);
     }
   }
-  return { name, nRows: X.rows, nInputs: X.cols, nClasses: maxLabel + 1, X: Xf, y };
+  return { name, nRows: X.rows, nInputs: X.cols, nClasses, X: Xf, y };
 }
 
 // ---------------------------------------------------------------------------------------------

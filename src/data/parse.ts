@@ -68,9 +68,28 @@ class Column {
 type Delimiter = ',' | ';' | '\t' | 'space';
 
 function splitFields(line: string, delim: Delimiter): string[] {
-  if (delim === 'space') return line.trim().split(/\s+/);
-  return line.split(delim).map((f) => f.trim());
+  if (delim === 'space') return line.trim().split(/\s+/).map(unquote);
+  if (!line.includes('"')) return line.split(delim).map((f) => f.trim());
+  // RFC 4180 quoting, as R's write.csv and spreadsheets write headers: "x1","y" (a delimiter inside
+  // quotes is part of the field, "" is one quote)
+  const fields: string[] = [];
+  let field = '', quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch !== '"') field += ch;
+      else if (line[i + 1] === '"') { field += '"'; i++; }
+      else quoted = false;
+    } else if (ch === '"' && field.trim() === '') { field = ''; quoted = true; }
+    else if (ch === delim) { fields.push(field.trim()); field = ''; }
+    else field += ch;
+  }
+  fields.push(field.trim());
+  return fields;
 }
+
+/** "x1" -> x1 for whitespace-separated fields. */
+const unquote = (f: string) => (f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f);
 
 /**
  * Delimited text, line by line (parseCsv below, and the streaming reader in stream.ts). The
@@ -101,7 +120,8 @@ export class CsvLines {
     if (this.blankLine) throw new InputError(file, `line ${this.blankLine}`, 'blank line between data lines');
 
     if (this.delim === null) {
-      const delim: Delimiter = line.includes(',') ? ',' : line.includes(';') ? ';' : line.includes('\t') ? '\t' : 'space';
+      const bare = line.replace(/"(?:[^"]|"")*"/g, ''); // a delimiter inside a quoted field does not count
+      const delim: Delimiter = bare.includes(',') ? ',' : bare.includes(';') ? ';' : bare.includes('\t') ? '\t' : 'space';
       this.delim = delim;
       const fields = splitFields(line, delim);
       this.cols = fields.length;
@@ -168,6 +188,10 @@ export function parseCsv(input: Uint8Array | string, file: string): Matrix {
  */
 export function parseJson(input: Uint8Array | string, file: string): Matrix {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+  const tooDeep = nestingPast(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    throw new InputError(file, jsonErrorPlace(text, `position ${tooDeep}`), `nested more than ${MAX_JSON_DEPTH} levels deep; a dataset is rows of numbers or {"X": rows, "y": labels}`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -194,6 +218,25 @@ export function parseJson(input: Uint8Array | string, file: string): Matrix {
   throw new InputError(file, 'top level', 'expected an array of rows or an object {"X": rows, "y": labels}');
 }
 
+/** A dataset needs 3 levels ({"X": [[...]]}); deep nesting would only exhaust the stack of
+ *  JSON.parse or of code walking the value. */
+const MAX_JSON_DEPTH = 64;
+
+/** The offset of the bracket that opens level `max` + 1 (outside strings), or -1. */
+function nestingPast(text: string, max: number): number {
+  let depth = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) { if (++depth > max) return i; }
+    else if (c === 93 || c === 125) depth--;
+  }
+  return -1;
+}
+
 /** "line L, column C" from the "position N" that V8 puts in JSON syntax errors, when present. */
 function jsonErrorPlace(text: string, message: string): string {
   const m = /position (\d+)/.exec(message);
@@ -206,6 +249,7 @@ function jsonErrorPlace(text: string, message: string): string {
 
 function jsonNumber(v: unknown, file: string, where: string): number {
   if (typeof v !== 'number') {
+    // nesting is capped (MAX_JSON_DEPTH) before parsing, so this cannot overflow the stack
     const shown = JSON.stringify(v) ?? String(v);
     throw new InputError(file, where, `${shown.length > 40 ? shown.slice(0, 40) + '...' : shown} is not a number`);
   }

@@ -4,8 +4,9 @@
 // the whole-file parsers check them, with the same places in messages.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError, unreadable } from './errors.js';
+import { InputError } from './errors.js';
 import { CsvLines, isTextTable, parseNpyHeader } from './parse.js';
+import { openRegular } from './files.js';
 
 export interface RowChunk {
   /** 0-based index of the chunk's first row. */
@@ -16,13 +17,6 @@ export interface RowChunk {
   data: Float32Array;
 }
 
-function openFile(file: string): number {
-  try {
-    return fs.openSync(file, 'r');
-  } catch (e) {
-    throw unreadable(file, e);
-  }
-}
 
 function readAt(fd: number, buf: Uint8Array, pos: number, file: string): void {
   for (let off = 0; off < buf.length;) {
@@ -34,7 +28,7 @@ function readAt(fd: number, buf: Uint8Array, pos: number, file: string): void {
 
 /** Rows and columns of an .npy file from its header alone (the data is checked against it). */
 export function npyShape(file: string): { rows: number; cols: number } {
-  const fd = openFile(file);
+  const fd = openRegular(file);
   try {
     const h = readNpyHeader(fd, file);
     return { rows: h.rows, cols: h.cols };
@@ -60,7 +54,7 @@ export function* streamRows(file: string, chunkRows: number): Generator<RowChunk
 }
 
 function* streamNpy(file: string, chunkRows: number): Generator<RowChunk> {
-  const fd = openFile(file);
+  const fd = openRegular(file);
   try {
     const h = readNpyHeader(fd, file);
     const { rows, cols, itemSize, read, dataStart } = h;
@@ -95,7 +89,7 @@ function check(v: number, file: string, row: number, col: number): number {
 }
 
 function* streamCsv(file: string, chunkRows: number): Generator<RowChunk> {
-  const fd = openFile(file);
+  const fd = openRegular(file);
   const csv = new CsvLines(file);
   const decoder = new TextDecoder('utf-8');
   let values: number[] = [];

@@ -67,10 +67,24 @@ export function datasetFromTable(m: Matrix, name: string, file: string, labelCol
       k++;
     }
   }
-  let maxLabel = 0;
-  for (const c of y) if (c > maxLabel) maxLabel = c;
-  if (maxLabel === 0) throw new InputError(file, '', 'every label is 0: a dataset needs at least 2 classes');
-  return { name, nRows: m.rows, nInputs, nClasses: maxLabel + 1, X, y };
+  return { name, nRows: m.rows, nInputs, nClasses: datasetClasses(y, file, ''), X, y };
+}
+
+/**
+ * The classes of a dataset's labels: at least two distinct values (one class, whatever its value,
+ * leaves nothing to learn and H(Y) = 0). Labels that skip values (e.g. 1..10, or {0, 3, 7}) are
+ * renumbered in place to 0..K-1 in their order, so the softmax has one unit per class that occurs
+ * and no empty classes; labels that already are 0..K-1 are left as they are. Returns K.
+ */
+export function datasetClasses(y: Int32Array, file: string, where: string): number {
+  const present = new Uint8Array(MAX_LABEL + 1);
+  for (const c of y) present[c] = 1;
+  const rank = new Int32Array(MAX_LABEL + 1);
+  let k = 0, max = 0;
+  for (let c = 0; c <= MAX_LABEL; c++) if (present[c]) { rank[c] = k++; max = c; }
+  if (k < 2) throw new InputError(file, where, y.length ? `every label is ${y[0]}: a dataset needs at least 2 classes` : 'no rows');
+  if (max !== k - 1) for (let i = 0; i < y.length; i++) y[i] = rank[y[i]];
+  return k;
 }
 
 /**

@@ -63,7 +63,7 @@ export class PatternCounter {
         const v = data[base + u];
         if (edges) { codes[2 * u] = edgeCell(v, edges); codes[2 * u + 1] = 0; continue; }
         const q = Math.floor(v / width);
-        if (q !== q) { codes[2 * u] = 1; codes[2 * u + 1] = 0xffffffff; } // NaN: a cell of its own
+        if (Number.isNaN(q)) { codes[2 * u] = 1; codes[2 * u + 1] = 0xffffffff; } // NaN: a cell of its own
         else if (q === 0) { codes[2 * u] = 0; codes[2 * u + 1] = 0; } // -0 and +0: one cell
         else { f64[0] = q; codes[2 * u] = u32[0]; codes[2 * u + 1] = u32[1]; }
       }

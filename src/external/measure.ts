@@ -53,7 +53,7 @@ export interface MatrixResult { l: number; k: number; ixt: number[]; ity: number
 
 /** Fills dst f32 [width][stride] with the matrix's rows (columns rows..stride-1 must stay 0); may
  *  return the sum of the values written (NaN or infinite when one of them is), saving a pass. */
-export type MatrixFill = (dst: Float32Array, stride: number) => number | void;
+export type MatrixFill = (dst: Float32Array, stride: number) => number | undefined;
 
 export class PlaneMeasurer {
   readonly stride: number;

@@ -8,9 +8,10 @@ import { datasetCsvPieces } from '../data/table.js';
 import { writeFileAtomic } from './atomic.js';
 import { InputError } from '../data/errors.js';
 import { withDuplicates } from '../data/duplicates.js';
-import type { ExperimentConfig } from '../config/config.js';
+import { DEFAULTS, type ExperimentConfig } from '../config/config.js';
 import { trainCount } from '../train/split.js';
 import { relabel } from '../data/relabel.js';
+import { kdeRowCount } from '../estimators/kde.js';
 import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/wasm-node.js';
 import { networkBytes, scratchBytes } from '../model/network.js';
@@ -53,19 +54,60 @@ export function resolveDataset(nameOrPath: string, options: DatasetOptions = {})
 }
 
 let sizer: Engine | undefined;
+/** An engine used only to ask the core how many bytes its buffers take (net_bytes, mi_bytes). */
+const core = () => (sizer ??= Engine.createSync(loadWasmModule()));
 
-/** Bytes the wasm arena needs for one network of `config` on `data`, as the core counts them:
- *  net_create, the bin estimator's mi_create and the split's row order. */
-export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInputs: number; nClasses: number }, batch: number): { total: number; largest: number } {
-  sizer ??= Engine.createSync(loadWasmModule());
+/** Bytes the wasm arena needs for one network of `config` on `data`: net_create as the core counts
+ *  it, the split's row order, and the buffers of every configured estimator (estimatorBytes).
+ *  Sizes are summed in float64: they may pass 2^31. */
+export function wasmBytesEstimate(layers: number[], data: { nRows: number; nInputs: number; nClasses: number }, batch: number,
+  estimators: { estimators: string[]; kdeSamples?: number } = { estimators: ['bin'] }): { total: number; largest: number } {
   const shape = { nInputs: data.nInputs, hidden: layers, nClasses: data.nClasses, activation: 'tanh' as const, batch: Math.min(batch, data.nRows), nRows: data.nRows };
-  const net = networkBytes(sizer, shape);
-  const mi = scratchBytes(sizer, data.nRows, Math.max(data.nInputs, ...layers, data.nClasses), data.nClasses);
-  return { total: net.total + mi.total + 4 * data.nRows, largest: Math.max(net.largest, mi.largest) };
+  const net = networkBytes(core(), shape);
+  const maxW = Math.max(data.nInputs, ...layers, data.nClasses);
+  let total = net.total + 4 * data.nRows, largest = net.largest;
+  // kde-upper and kde-lower are two planes of one estimator with one set of buffers
+  for (const name of new Set(estimators.estimators.map((e) => (e.startsWith('kde-') ? 'kde' : e)))) {
+    const e = estimatorBytes(name, estimators.kdeSamples, data.nRows, maxW, data.nClasses);
+    total += e.total;
+    largest = Math.max(largest, e.largest);
+  }
+  return { total, largest };
 }
 
-/** The most one network may use: wasm32 memory is at most 4 GiB and the core keeps offsets in i32. */
-export const WASM_BUDGET = { total: 3.5 * 2 ** 30, largest: 2 ** 31 - 1 } as const;
+const pad4 = (n: number) => Math.ceil(n / 4) * 4; // no bitwise ops: sizes may pass 2^31
+
+/** Bytes of one estimator's wasm buffers for `maxRows` rows of layers up to `maxWidth` units. */
+export function estimatorBytes(name: string, kdeSamples: number | undefined, maxRows: number, maxWidth: number, nClasses: number): { total: number; largest: number } {
+  // one mi_create per bin or adaptive estimator, as the core counts it (mi_bytes)
+  const mi = scratchBytes(core(), maxRows, maxWidth, nClasses);
+  if (name === 'adaptive') {
+    // plus the sort scratch of ebab_create over every value of the widest layer (at most 13 B each)
+    const sort = 13 * maxRows * maxWidth + 4096;
+    return { total: mi.total + sort, largest: Math.max(mi.largest, sort) };
+  }
+  if (name === 'kde' || name === 'kde-upper' || name === 'kde-lower') {
+    const m = kdeRowCount(kdeSamples ?? DEFAULTS.kdeSamples, maxRows), maxPad = pad4(m) + 4 * nClasses;
+    const data = 4 * maxPad * maxWidth;
+    return { total: data + 64 * maxWidth + 56 * maxPad + 12 * nClasses + 4 * maxRows, largest: data };
+  }
+  return mi; // bin, and any estimator without its own entry here: one mi context
+}
+// The KDE and sort sizes above follow assembly/kde.ts kde_create and assembly/sort.ts
+// sort_scratch_bytes (rounded up); the core reports only net_bytes and mi_bytes.
+
+/** `infoplane mi` in memory: the matrix [unit][row] and the estimator's buffers must fit. */
+export function miFits(rows: number, cols: number, nClasses: number, estimator: string, kdeSamples?: number): boolean {
+  const e = estimatorBytes(estimator, kdeSamples, rows, cols, nClasses);
+  const act = 4 * cols * pad4(rows) + 4 * pad4(rows);
+  return act + e.total <= WASM_BUDGET.total && Math.max(act, e.largest) <= WASM_BUDGET.largest;
+}
+
+/** The most one network (or one `mi` matrix) may use. wasm32 memory goes to 4 GiB, but the host
+ *  reads buffers through views at byte offsets the core returns as i32: an offset past 2^31 comes
+ *  back negative ("Start offset -1.9e9 is outside the bounds"), so the whole arena stays below
+ *  2 GiB, with 64 MiB kept for the core's own data and rounding. */
+export const WASM_BUDGET = { total: 2 ** 31 - 2 ** 26, largest: 2 ** 31 - 2 ** 26 } as const;
 
 /** Shape checks that need the dataset: a non-empty training set, and a network that fits in wasm memory. */
 export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
@@ -73,12 +115,11 @@ export function checkRunFits(config: ExperimentConfig, data: Dataset): void {
   if (data.nRows < 2) throw new InputError(where, '', `${data.nRows} row(s); a run needs at least 2`);
   const nTrain = trainCount(data.nRows, config.trainFraction);
   if (nTrain < 1) throw new InputError(where, '', `--train-fraction ${config.trainFraction} of ${data.nRows} rows leaves no training row`);
-  const need = wasmBytesEstimate(config.layers, data, config.batch);
+  const need = wasmBytesEstimate(config.layers, data, config.batch, config);
   if (need.total > WASM_BUDGET.total || need.largest > WASM_BUDGET.largest) {
     const gib = (b: number) => (b / 2 ** 30).toFixed(2);
     throw new InputError(where, '', `${data.nRows} rows x ${data.nInputs} inputs with --layers ${config.layers.join(',')} need about ` +
-      `${gib(need.total)} GiB of wasm memory (largest buffer ${gib(need.largest)} GiB); the limit is ${gib(WASM_BUDGET.total)} GiB ` +
-      `with buffers under 2 GiB: use fewer rows or narrower layers`);
+      `${gib(need.total)} GiB of wasm memory; the limit is ${gib(WASM_BUDGET.total)} GiB (estimators ${config.estimators.join(', ')} included): use fewer rows, narrower layers or fewer estimators`);
   }
 }
 

@@ -39,10 +39,9 @@ export type WorkerReply =
   | { kind: 'done'; i: number; record: RunRecord }
   | { kind: 'error'; i: number; message: string };
 
-/** Ctrl-C: the CLI prints the message and exits 130. */
-export class Interrupted extends Error {
-  constructor(message = 'interrupted') { super(message); }
-}
+import { Interrupted } from './interrupted.js';
+
+export { Interrupted };
 
 /** Threads for each network when there are fewer networks than threads: the threads left over
  *  go to the networks, if every network has a layer wide enough to share out (else 1). */

@@ -22,7 +22,8 @@ const TYPES: Record<string, string> = {
 export interface ServeOptions {
   /** Files being sent at once; a request beyond it gets 503 (default 32). */
   maxStreams?: number;
-  /** An HTML file larger than this is sent without hashes for its inline scripts (default 256 MiB). */
+  /** An HTML file larger than this is sent without hashes for its inline scripts (default 64 MiB);
+   *  at most 4 HTML files are read whole at once, so they hold at most 4 x this much memory. */
   htmlHashLimit?: number;
   /** Socket idle time before a stalled download is dropped and its slot freed (default 60 s). */
   idleMs?: number;
@@ -89,10 +90,10 @@ export function webServer(root: string, opts: ServeOptions = {}): Server {
   const realRoot = realpathSync(root);
   const base = realRoot.endsWith(sep) ? realRoot : realRoot + sep;
   const maxStreams = opts.maxStreams ?? 32;
-  const htmlLimit = opts.htmlHashLimit ?? 256 * 2 ** 20;
+  const htmlLimit = opts.htmlHashLimit ?? 64 * 2 ** 20;
   const openFile = opts.open ?? ((p: string, flags: number) => fsOpen(p, flags));
   const log = opts.log ?? ((line: string) => process.stderr.write(`infoplane serve: ${line}\n`));
-  let inFlight = 0;
+  let inFlight = 0, htmlInFlight = 0;
 
   const send = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
     if (res.headersSent) { res.destroy(); return; }
@@ -130,13 +131,17 @@ export function webServer(root: string, opts: ServeOptions = {}): Server {
       const headers: Record<string, string | number> = { ...BASE_HEADERS, 'content-type': type };
       if (type.startsWith('text/html') && st.size <= htmlLimit) {
         // the page's inline scripts are allowed by hash: read it whole (bounded by htmlLimit)
+        if (htmlInFlight >= 4) throw new HttpError(503, 'busy: too many pages at once');
+        htmlInFlight++;
         const body = Buffer.alloc(st.size);
         let got = 0;
-        while (got < body.length) {
-          const { bytesRead } = await fh.read(body, got, body.length - got, got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
+        try {
+          while (got < body.length) {
+            const { bytesRead } = await fh.read(body, got, body.length - got, got);
+            if (bytesRead === 0) break;
+            got += bytesRead;
+          }
+        } finally { htmlInFlight--; }
         const html = body.subarray(0, got);
         res.writeHead(200, { ...headers, 'content-security-policy': contentSecurityPolicy(inlineScriptHashes(html.toString('utf8'))), 'content-length': got });
         res.end(req.method === 'HEAD' ? undefined : html);

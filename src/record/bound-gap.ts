@@ -29,7 +29,7 @@ function contentKey(data: Dataset, model: LabelModel): string {
   return `${data.nRows}x${data.nInputs}:${data.nClasses}:${h >>> 0}:${JSON.stringify(model)}`;
 }
 
-/** The run's bound (IB defaults of docs/SCIENCE.md §6), or undefined unless config.bound. */
+/** The run's bound (IB defaults: docs/SCIENCE.md, The IB bound), or undefined unless config.bound. */
 export function boundForConfig(config: ExperimentConfig, data: Dataset): BoundRecord | undefined {
   if (config.bound !== true) return undefined;
   const labelModel = labelModelOf(config);

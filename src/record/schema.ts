@@ -29,7 +29,7 @@ export interface Series {
   epochs: number[];
   mi: Record<string, MiSeries>;
   trainLoss: number[]; trainAcc: number[]; testLoss: number[]; testAcc: number[];
-  /** Per weight matrix, over the mini-batch gradients of a logged epoch (docs/SCIENCE.md §3). */
+  /** Per weight matrix, over the mini-batch gradients of a logged epoch (docs/SCIENCE.md, Gradient statistics). */
   gradMean: number[][]; gradStd: number[][];
 }
 

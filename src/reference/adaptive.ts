@@ -1,5 +1,5 @@
 /**
- * Reference adaptive binning (EBAB, docs/SCIENCE.md §5) and the binning range of the observed /
+ * Reference adaptive binning (EBAB, docs/SCIENCE.md, Adaptive binning) and the binning range of the observed /
  * running-max modes (docs/ABI.md `act_range`, `ebab_edges`, `mi_binned_explicit`).
  * Activations are f32 in the ABI, so every value is first rounded with Math.fround.
  *

@@ -1,5 +1,5 @@
 /**
- * Reference Kolchinsky-Tracey KDE bounds (docs/SCIENCE.md §4, docs/ABI.md `kde_mi`), written straight from
+ * Reference Kolchinsky-Tracey KDE bounds (docs/SCIENCE.md, Saxe et al.; docs/ABI.md `kde_mi`), written straight from
  * the entropy formulas in float64 (the kernel's algebraic shortcuts are not used here). Inputs are
  * f32 activations, rounded with Math.fround. All results are in nats.
  *

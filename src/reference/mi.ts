@@ -1,5 +1,5 @@
 /**
- * Reference binned entropy / mutual information (docs/SCIENCE.md §3, docs/ABI.md `mi_binned`).
+ * Reference binned entropy / mutual information (docs/SCIENCE.md, Binning; docs/ABI.md `mi_binned`).
  * Written for clarity: every row's pattern of cells becomes a string key in a Map holding the
  * row count per class, so distinct patterns are counted exactly (no hashing shortcuts).
  *

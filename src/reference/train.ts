@@ -7,7 +7,7 @@
  *       reference PRNG, truncated normal per layer in order, std 1/sqrt(fan_in or fan_out), b = 0
  *   refTrainEpoch(layers, X, y, order, nTrain, batch, opt) -> { gradMean, gradStd }
  *       X row-major [row][input]; batches are contiguous slices of order[0..nTrain); updates the
- *       layers (and opt.state) in place; gradMean/gradStd per layer as docs/SCIENCE.md §3 (W only)
+ *       layers (and opt.state) in place; gradMean/gradStd per layer as docs/SCIENCE.md, Gradient statistics (W only)
  */
 import { RefRng } from './rng.js';
 import { refDenseBackward } from './dense.js';

@@ -3,7 +3,7 @@
 // that finishes in about a minute on 2 cores. Every study starts at the same first seed.
 import type { RunFlags } from '../config/flags.js';
 import type { SweepSpec } from '../sweep/grid.js';
-import { ESTIMATORS } from '../estimators/index.js';
+import { ESTIMATOR_NAMES } from '../config/config.js';
 
 export type StudyName = 'main' | 'linear' | 'shuffled' | 'fullbatch' | 'noisy' | 'size' | 'depth' | 'activation';
 export interface Study { name: StudyName; title: string; spec: SweepSpec }
@@ -20,7 +20,7 @@ export const SENSITIVITY_BINS = ['bin-8', 'bin-16', 'bin', 'bin-100'];
 
 /** Estimators of the main study: the bin counts of the sensitivity table and every rival. */
 export function mainEstimators(): string[] {
-  return [...SENSITIVITY_BINS, 'adaptive', 'kde-upper', 'kde-lower'].filter((e) => ESTIMATORS[e]);
+  return [...SENSITIVITY_BINS, 'adaptive', 'kde-upper', 'kde-lower'].filter((e) => (ESTIMATOR_NAMES as readonly string[]).includes(e));
 }
 /** Estimators of the controls: the paper's binning and the adaptive one. */
 export const CONTROL_ESTIMATORS = ['bin', 'adaptive'];

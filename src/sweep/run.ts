@@ -40,13 +40,13 @@ export async function runSweep(spec: SweepSpec, out: string, opts: SweepOptions)
   const manifest = manifestOf(spec, cells);
   const release = openSweep(out, manifest, opts.resume);
   try {
-    return await runLocked(spec, out, opts, cells, datasets, manifest);
+    return await runLocked(out, opts, cells, datasets, manifest);
   } finally {
     release();
   }
 }
 
-async function runLocked(spec: SweepSpec, out: string, opts: SweepOptions, cells: Cell[], datasets: Map<string, Dataset>, manifest: SweepManifest): Promise<SweepRun> {
+async function runLocked(out: string, opts: SweepOptions, cells: Cell[], datasets: Map<string, Dataset>, manifest: SweepManifest): Promise<SweepRun> {
   const { threads, shard } = opts;
   const { runs, invalid } = readRuns(out, manifest, (config) => Math.log2(datasets.get(datasetKey(config))!.nRows));
   // a damaged or implausible network file is said by path and trained again (it is overwritten)

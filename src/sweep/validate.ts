@@ -11,7 +11,7 @@ export const CELL_ID = /^c\d{3,9}$/;
 const TOL = 1e-6;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const own = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const own = (o: Record<string, unknown>, k: string) => Object.hasOwn(o, k);
 
 /**
  * What is wrong with one parsed run file of cell `id` (config `config`), or null if nothing.

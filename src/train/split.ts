@@ -38,7 +38,7 @@ function stratify(shuffled: Int32Array, y: Int32Array, nTrain: number): Int32Arr
   const quota = Array.from(size, (n) => (n * nTrain) / N);
   const take = quota.map(Math.floor);
   let left = nTrain - take.reduce((a, b) => a + b, 0);
-  const byRemainder = quota.map((q, c) => c).sort((a, b) => (quota[b] - take[b]) - (quota[a] - take[a]) || a - b);
+  const byRemainder = quota.map((_, c) => c).sort((a, b) => (quota[b] - take[b]) - (quota[a] - take[a]) || a - b);
   for (const c of byRemainder) { if (left <= 0) break; if (take[c] < size[c]) { take[c]++; left--; } }
   const out = new Int32Array(N);
   let t = 0, e = nTrain;

@@ -7,7 +7,6 @@ import { UsageError } from '../../config/flags.js';
 
 export function register(program: Command): void {
   program.command('bench')
-    .description('measure training and MI speed against the TS reference and the installed peers (TensorFlow.js, PyTorch, numpy)')
     .option('--json', 'print the medians as JSON')
     .option('--study', "also time the paper's full study of one setting (50 networks x 10,000 epochs)")
     .action((flags: { json?: boolean; study?: boolean }) => {

@@ -1,4 +1,4 @@
-// infoplane bound: the information bottleneck bound of a dataset (docs/SCIENCE.md §6), as JSON points.
+// infoplane bound: the information bottleneck bound of a dataset (docs/SCIENCE.md, The IB bound), as JSON points.
 import type { Command } from 'commander';
 import { IB12_THRESHOLD } from '../../data/ib12.js';
 import { resolveDataset } from '../../node/datasets.js';
@@ -41,7 +41,6 @@ function boundCommand(f: BoundFlags): void {
 
 export function register(program: Command): void {
   program.command('bound')
-    .description('the information bottleneck bound of a dataset (iterative IB, reverse annealing over beta), as JSON points')
     .requiredOption('--dataset <name|file>', 'ib12, mnist, or a CSV/JSON/.npy/.mat file')
     .option('--label-column <name|index>', 'label column of a dataset file (default: last)')
     .option('--label-noise-gamma <g>', 'noisy labels p(y=1|x) = sigmoid(g (n + |S| - theta)) instead of the data\'s (12-bit data)')

@@ -5,7 +5,6 @@ import { BUILTIN_DATASETS, writeDatasetCsv } from '../../node/datasets.js';
 
 export function register(program: Command): void {
   program.command('dataset')
-    .description('write a built-in dataset as CSV (input columns, then y)')
     .argument('<name>', Object.keys(BUILTIN_DATASETS).join(' | '))
     .requiredOption('--out <file>', 'output CSV file')
     .action((name: string, flags: { out: string }) => {

@@ -5,7 +5,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as fs from 'node:fs';
 import cliProgress from 'cli-progress';
-import { configFromFlags, threadCount, UsageError } from '../../config/flags.js';
+import { byDefault, choices, configFromFlags, DEFAULT_EDGES, threadCount, UsageError } from '../../config/flags.js';
+import { ACTIVATIONS, BIN_RANGE_MODES, DEFAULTS, ESTIMATOR_NAMES } from '../../config/config.js';
+import { AUTO_S2_WIDTH } from '../../estimators/kde.js';
 import { InputError } from '../../data/errors.js';
 import { MatrixReader, where, type MatrixLoc } from '../../data/activation-source.js';
 import { arraySource, catalogFromDump, catalogFromSpec, type Catalog } from '../../data/activation-catalog.js';
@@ -13,7 +15,7 @@ import { splitContainerSpec } from '../../data/activation-source.js';
 import { parseCsv, type Matrix } from '../../data/parse.js';
 import { labelsFromMatrix } from '../../data/table.js';
 import { METRIC_COLUMNS } from '../../data/dump.js';
-import { measureAll, planUnits, probeShapes, usesHdf5 } from '../../node/plane-run.js';
+import { measureAll, planUnits, probeShapes, } from '../../node/plane-run.js';
 import { Interrupted } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { addTally, assemblePlane, measureSetup, misfitWarnings, type MetricSeries, type RunShape } from '../../external/plane.js';
@@ -27,7 +29,7 @@ interface PlaneFlags {
   noiseVariance?: string; kdeSamples?: string; seed?: string; compressionThreshold?: string;
 }
 
-const ACTIVATION_NAMES = ['tanh', 'relu', 'sigmoid', 'linear', 'softsign', 'softplus', 'softmax', 'unknown'];
+const ACTIVATION_NAMES: readonly string[] = [...ACTIVATIONS, 'softmax', 'unknown'];
 
 /** Labels from a column, a row, or one-hot rows (one 1 per row, else 0). */
 export function labelsOf(m: Matrix, shown: string): Int32Array {
@@ -197,7 +199,6 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
 
 export function register(program: Command): void {
   program.command('plane')
-    .description('the information plane of a run trained elsewhere: activation dumps in, DIR/infoplane.json and DIR/report.html out')
     .option('--dump <dir>', 'a dump folder (dump.json, activations/e{epoch}_{layer}.npy, labels.npy, ...): `run --dump-activations` and python/ write them')
     .option('--activations <spec>', 'a pattern with {epoch} and {layer}: dumps/e{epoch}_l{layer}.npy (.npy/.csv), run.npz:layer{layer}_epoch{epoch}, run.h5:/epochs/{epoch}/{layer}; {layer} only: one [epochs][rows][units] array per layer')
     .option('--labels <src>', 'one class per row: .npy/.csv/.txt/.json, FILE.npz:key, FILE.h5:/path, or a key of the --activations container (one-hot rows accepted)')
@@ -208,16 +209,16 @@ export function register(program: Command): void {
     .option('--activation <names>', 'the layers\' activation function (one name or one per layer): tanh, relu, ..., softmax; EBAB\'s lower edge depends on it (default: the dump\'s, else unknown)')
     .option('--name <text>', 'run name shown in the report (default: the dump folder\'s name)')
     .option('--out <dir>', 'output folder (default: the dump folder)')
-    .option('--estimators <list>', 'bin, adaptive, kde-upper, kde-lower (default bin)')
-    .option('--bins <n>', 'number of bin edges linspace(lo, hi, n) (default 30)')
-    .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')
+    .option('--estimators <list>', `${ESTIMATOR_NAMES.join(', ')} ${byDefault(DEFAULTS.estimators)}`)
+    .option('--bins <n>', `number of bin edges linspace(lo, hi, n) ${byDefault(DEFAULT_EDGES.bins)}`)
+    .option('--bin-range <lo,hi>', `range of the edges ${byDefault([DEFAULT_EDGES.lo, DEFAULT_EDGES.hi])}`)
     .option('--bin-width <w>', 'bins of width w instead')
-    .option('--bin-range-mode <mode>', 'fixed | observed | running-max (default fixed)')
-    .option('--adaptive-bins <n>', 'bins of the adaptive estimator (default 30)')
-    .option('--noise-variance <s2>', 'KDE noise variance for the whole run, or auto: 1e-3 if the widest layer has <= 64 units, else 1e-1 (default auto)')
-    .option('--kde-samples <n>', 'KDE on at most n rows (a seeded subsample); 0 = all (default 4096)')
+    .option('--bin-range-mode <mode>', `${choices(BIN_RANGE_MODES)} ${byDefault(DEFAULTS.binRangeMode)}`)
+    .option('--adaptive-bins <n>', `bins of the adaptive estimator ${byDefault(DEFAULTS.adaptiveBins)}`)
+    .option('--noise-variance <s2>', `KDE noise variance for the whole run, or auto: 1e-3 if the widest layer has <= ${AUTO_S2_WIDTH} units, else 1e-1 ${byDefault(DEFAULTS.noiseVariance)}`)
+    .option('--kde-samples <n>', `KDE on at most n rows (a seeded subsample); 0 = all ${byDefault(DEFAULTS.kdeSamples)}`)
     .option('--seed <n>', 'seed of the KDE row subsample (default: the dump\'s, else 0)')
-    .option('--compression-threshold <bits>', 'I(X;T) must fall this much from its peak to count as compression (default 0.1)')
+    .option('--compression-threshold <bits>', `I(X;T) must fall this much from its peak to count as compression ${byDefault(DEFAULTS.compressionThreshold)}`)
     .option('--threads <n>', 'worker threads; results do not depend on it (default: number of cores)')
     .action(planeCommand);
 }

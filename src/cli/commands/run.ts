@@ -2,7 +2,10 @@
 import { Option, type Command } from 'commander';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
-import { checkBoundLabels, configFromFlags, threadCount, type RunFlags } from '../../config/flags.js';
+import { byDefault, checkBoundLabels, choices, configFromFlags, DEFAULT_EDGES, threadCount, type RunFlags } from '../../config/flags.js';
+import { ACTIVATIONS, DEFAULTS, ESTIMATOR_NAMES, OPTIMIZERS, PRESETS } from '../../config/config.js';
+import { AUTO_S2_WIDTH } from '../../estimators/kde.js';
+import { IB12_THRESHOLD } from '../../data/ib12.js';
 import { checkRunFits, datasetOf } from '../../node/datasets.js';
 import { Interrupted, runRepeats } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
@@ -51,52 +54,55 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
   const report = writeReport(flags.out, result, timing);
   const diverged = runs.filter((r) => r.status === 'diverged').length;
   const last = result.epochs.length - 1;
+  // --train-fraction 1 leaves no test rows (test accuracy NaN): say the training accuracy instead
+  const [which, acc, note] = Number.isFinite(result.testAcc[last]) ? ['test', result.testAcc[last], ''] : ['training', result.trainAcc[last], ' (no test rows)'];
+  const accuracy = Number.isFinite(acc) ? `${which} accuracy ${(acc * 100).toFixed(1)}%${note}` : 'no accuracy';
   process.stdout.write(`${config.name}: ${config.repeats} network(s) x ${config.epochs} epochs in ${seconds.toFixed(1)} s ` +
-    `(${threads} thread(s)); test accuracy ${(result.testAcc[last] * 100).toFixed(1)}% at epoch ${result.epochs[last]}` +
+    `(${threads} thread(s)); ${accuracy} at epoch ${result.epochs[last]}` +
     `${diverged ? `; ${diverged} diverged` : ''}; report: ${report}\n`);
 }
 
 /** The options that describe an experiment (shared by `run` and `sweep`, whose values may be lists). */
 export function addRunOptions(command: Command): Command {
+  const D = DEFAULTS, E = DEFAULT_EDGES, S = D.miSchedule;
   return command
-    .option('--preset <name>', 'paper | idnns | saxe | mnist (explicit flags override)')
-    .option('--name <text>', 'a name for the run (default: the preset name or "run")')
-    .option('--dataset <name|file>', 'ib12, mnist, or a CSV/JSON/.npy/.mat file (default ib12)')
+    .option('--preset <name>', `${choices(Object.keys(PRESETS))} (explicit flags override)`)
+    .option('--name <text>', `a name for the run (default: the preset name or "${D.name}")`)
+    .option('--dataset <name|file>', `ib12, mnist, or a CSV/JSON/.npy/.mat file ${byDefault(D.dataset)}`)
     .option('--label-column <name|index>', 'label column of a CSV/npy/JSON table: header name or 0-based index (default: last); variable of a .mat (default y)')
-    .option('--layers <widths>', 'hidden widths; a softmax output is added (default 10,7,5,4,3)')
-    .option('--activation <name>', 'tanh | relu | sigmoid | linear | softsign | softplus (default tanh)')
-    .option('--optimizer <name>', 'sgd | momentum | adam (default adam)')
-    .option('--lr <x>', 'learning rate (default 4e-4)')
-    .option('--momentum <x>', 'momentum coefficient for --optimizer momentum (default 0.9)')
-    .option('--batch <n>', 'mini-batch size (default 512)')
-    .option('--epochs <n>', 'epochs (default 8000)')
-    .option('--init <name>', 'weight std 1/sqrt(fan_in) (reference code) or fan_out (Saxe et al.) (default fan_in)')
-    .option('--train-fraction <x>', 'fraction of rows used for training (default 0.8)')
-    .option('--split <kind>', 'random (seeded) | ordered (the reference code: first rows train) | stratified (seeded, per class) (default random)')
+    .option('--layers <widths>', `hidden widths; a softmax output is added ${byDefault(D.layers)}`)
+    .option('--activation <name>', `${choices(ACTIVATIONS)} ${byDefault(D.activation)}`)
+    .option('--optimizer <name>', `${choices(OPTIMIZERS)} ${byDefault(D.optimizer)}`)
+    .option('--lr <x>', `learning rate ${byDefault(D.lr)}`)
+    .option('--momentum <x>', `momentum coefficient for --optimizer momentum ${byDefault(D.momentum)}`)
+    .option('--batch <n>', `mini-batch size ${byDefault(D.batch)}`)
+    .option('--epochs <n>', `epochs ${byDefault(D.epochs)}`)
+    .option('--init <name>', `weight std 1/sqrt(fan_in) (reference code) or fan_out (Saxe et al.) ${byDefault(D.init)}`)
+    .option('--train-fraction <x>', `fraction of rows used for training ${byDefault(D.trainFraction)}`)
+    .option('--split <kind>', `random (seeded) | ordered (the reference code: first rows train) | stratified (seeded, per class) ${byDefault(D.split)}`)
     .addOption(new Option('--no-shuffle', 'keep a fixed batch order every epoch (the reference code)').default(undefined))
-    .option('--mi-schedule <s>', 'log | saxe | all | every:K (default log)')
-    .option('--mi-points <n>', 'points of the log schedule before de-duplication (default 400)')
-    .option('--bins <n>', 'number of bin edges, linspace(lo, hi, n) (default 30, as the reference code)')
-    .option('--bin-range <lo,hi>', 'range of the edges (default -1,1)')
+    .option('--mi-schedule <s>', `log | saxe | all | every:K ${byDefault(S.kind)}`)
+    .option('--mi-points <n>', `points of the log schedule before de-duplication ${byDefault(S.kind === 'log' ? S.points : 400)}`)
+    .option('--bins <n>', `number of bin edges, linspace(lo, hi, n) ${byDefault(E.bins)}`)
+    .option('--bin-range <lo,hi>', `range of the edges ${byDefault([E.lo, E.hi])}`)
     .option('--bin-width <w>', 'bins of width w: floor(v / w) (Saxe et al.)')
-    .option('--estimators <list>', 'comma-separated: bin, adaptive, kde-upper, kde-lower (default bin)')
-    .option('--bin-range-mode <mode>', 'range of the --bins edges per layer: fixed (--bin-range) | observed (min/max at each epoch) | running-max (min/max so far) (default fixed)')
-    .option('--adaptive-bins <n>', 'bins of the adaptive (EBAB) estimator (default 30)')
-    .option('--noise-variance <s2>', 'KDE noise variance, or auto: 1e-3 if the widest layer has <= 64 units, else 1e-1 (default auto)')
-    .option('--kde-samples <n>', 'KDE on at most n rows, a seeded subsample of larger datasets; 0 = all rows (default 4096)')
-    .option('--repeats <n>', 'networks with seeds seed..seed+n-1, averaged (default 1)')
-    .option('--seed <n>', 'first seed (default 0)')
+    .option('--estimators <list>', `comma-separated: ${ESTIMATOR_NAMES.join(', ')} ${byDefault(D.estimators)}`)
+    .option('--bin-range-mode <mode>', `range of the --bins edges per layer: fixed (--bin-range) | observed (min/max at each epoch) | running-max (min/max so far) ${byDefault(D.binRangeMode)}`)
+    .option('--adaptive-bins <n>', `bins of the adaptive (EBAB) estimator ${byDefault(D.adaptiveBins)}`)
+    .option('--noise-variance <s2>', `KDE noise variance, or auto: 1e-3 if the widest layer has <= ${AUTO_S2_WIDTH} units, else 1e-1 ${byDefault(D.noiseVariance)}`)
+    .option('--kde-samples <n>', `KDE on at most n rows, a seeded subsample of larger datasets; 0 = all rows ${byDefault(D.kdeSamples)}`)
+    .option('--repeats <n>', `networks with seeds seed..seed+n-1, averaged ${byDefault(D.repeats)}`)
+    .option('--seed <n>', `first seed ${byDefault(D.seed)}`)
     .option('--bound', 'compute the IB bound of the dataset, overlay it on the planes and store each layer\'s gap to it')
     .option('--split-mi', 'also measure the bin partition on the training rows and on the test rows apart (series bin-train, bin-test)')
     .option('--labels <mode>', 'training labels: data, shuffled (a control: permuted over the rows) or noisy (drawn once from --label-noise-gamma\'s model; seeded by --seed)')
     .option('--label-noise-gamma <g>', 'noisy label model p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data): the bound\'s with --bound, the training labels\' with --labels noisy')
-    .option('--label-noise-theta <t>', 'theta of the noisy label model (default 7.65, the ib12 threshold)')
-    .option('--compression-threshold <bits>', 'I(X;T) must fall this much from its peak to count as compression (default 0.1)');
+    .option('--label-noise-theta <t>', `theta of the noisy label model (default ${IB12_THRESHOLD}, the ib12 threshold)`)
+    .option('--compression-threshold <bits>', `I(X;T) must fall this much from its peak to count as compression ${byDefault(D.compressionThreshold)}`);
 }
 
 export function register(program: Command): void {
-  addRunOptions(program.command('run')
-    .description('train networks, measure MI at logged epochs, write DIR/infoplane.json and DIR/report.html'))
+  addRunOptions(program.command('run'))
     .option('--threads <n>', 'worker threads (default: number of cores)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--dump-activations <dir>', 'also write every logged epoch\'s layer activations, labels, inputs and metrics there (the dump layout `infoplane plane --dump` reads; one folder rNNNN per network with --repeats > 1)')

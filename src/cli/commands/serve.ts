@@ -33,7 +33,6 @@ async function serveCommand(flags: { port: string; root?: string }): Promise<voi
 
 export function register(program: Command): void {
   program.command('serve')
-    .description('serve the live web app (built by `npm run web`) on http://127.0.0.1 only')
     .option('--port <p>', 'TCP port; 0 picks a free one', '8080')
     .option('--root <dir>', 'serve this folder (e.g. of reports) instead of dist/web')
     .action(serveCommand);

@@ -60,8 +60,7 @@ export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<
 }
 
 export function register(program: Command): void {
-  const cmd = addRunOptions(program.command('sweep')
-    .description('run a grid of run options: a list of values for any option (--layers and --estimators lists are separated by ":"), or --grid FILE'));
+  const cmd = addRunOptions(program.command('sweep'));
   cmd.option('--grid <file>', 'JSON or YAML: {"name", "base": {option: value}, "grid": {option: [values]}}')
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the networks (0 <= i < n)')
     .option('--resume', 'finish a sweep folder: skip the networks already saved')
@@ -70,7 +69,6 @@ export function register(program: Command): void {
     .action((flags: SweepFlags) => sweepCommand(flags, cmd.options.map((o) => o.attributeName())));
 
   program.command('merge')
-    .description('combine sweep folders (e.g. the shards of one sweep) into per-cell results and a sweep report')
     .argument('<dirs...>', 'sweep folders holding the same grid')
     .requiredOption('--out <dir>', 'output folder (may be one of the inputs)')
     .action((dirs: string[], flags: { out: string }) => {
