@@ -4,7 +4,7 @@
 // fit (then the key is the pattern); otherwise the key is a hash and a key match is confirmed by
 // comparing the whole pattern, so a collision can never merge two patterns.
 import { alloc, take, is_sizing, size_begin, size_end } from './memory';
-import { unique_quantiles_f32, sort_scratch_bytes, finite_range } from './sort';
+import { unique_quantiles_f32, sort_scratch_size, finite_range } from './sort';
 
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
 export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
@@ -464,7 +464,15 @@ export function act_range(act: usize, nUnits: i32, N: i32, B: i32, out: usize): 
 
 /** ebab_create: scratch for layers of up to maxValues = units x rows values. */
 export function ebab_create(maxValues: i32): usize {
-  return alloc(sort_scratch_bytes(maxValues));
+  return take(sort_scratch_size(<f64>maxValues));
+}
+
+/** The bytes ebab_create(maxValues) would allocate (maxValues in f64: it may pass i32): out f64[2]
+ *  = total, largest buffer. */
+export function ebab_bytes(maxValues: f64, out: usize): void {
+  size_begin();
+  take(sort_scratch_size(maxValues));
+  size_end(out);
 }
 
 // ebab_edges: act [nUnits][B] (first N columns) -> edges f32[nbins + 2]; returns nbins + 2.

@@ -7,7 +7,7 @@
 // terms underflow), so the per-class sums of I(T;Y) are ranges, not masks; each pair is visited
 // once (j > i) and added to both rows, four rows by four columns at a time. f32 partial sums are
 // flushed into f64 every 256 terms per row and every 128 rows per column.
-import { alloc } from './memory';
+import { take, size_begin, size_end } from './memory';
 import { hsum64 } from './util';
 
 /** The scratch of kde_mi, sized once in kde_create. */
@@ -31,20 +31,27 @@ const IBLOCK = 128; // rows i between flushes of the j-side f32 sums
 
 /** kde_create: scratch for up to maxN rows of up to maxUnits units and K classes. */
 export function kde_create(maxN: i32, maxUnits: i32, K: i32): usize {
-  const ctx = changetype<KdeCtx>(alloc(<u32>offsetof<KdeCtx>()));
+  const ctx = changetype<KdeCtx>(take(<f64>offsetof<KdeCtx>(), true));
   const maxPad = ((maxN + 3) & ~3) + 4 * K;
   ctx.K = K;
   ctx.maxPad = maxPad;
-  ctx.data = alloc(<u32>(maxPad * maxUnits * 4));
-  ctx.xi = alloc(<u32>(maxUnits * 64));
-  ctx.slotRow = alloc(<u32>(maxPad * 4));
-  ctx.slotClass = alloc(<u32>(maxPad * 4));
-  ctx.count = alloc(<u32>(K * 4));
-  ctx.start = alloc(<u32>(K * 4));
-  ctx.end = alloc(<u32>(K * 4));
-  ctx.acc32 = alloc(<u32>(4 * maxPad * 4));
-  ctx.acc64 = alloc(<u32>(4 * maxPad * 8));
+  ctx.data = take(4.0 * maxPad * maxUnits);
+  ctx.xi = take(64.0 * maxUnits);
+  ctx.slotRow = take(4.0 * maxPad);
+  ctx.slotClass = take(4.0 * maxPad);
+  ctx.count = take(4.0 * K);
+  ctx.start = take(4.0 * K);
+  ctx.end = take(4.0 * K);
+  ctx.acc32 = take(16.0 * maxPad);
+  ctx.acc64 = take(32.0 * maxPad);
   return changetype<usize>(ctx);
+}
+
+/** The bytes kde_create(maxN, maxUnits, K) would allocate: out f64[2] = total, largest buffer. */
+export function kde_bytes(maxN: i32, maxUnits: i32, K: i32, out: usize): void {
+  size_begin();
+  kde_create(maxN, maxUnits, K);
+  size_end(out);
 }
 
 /** acc64[q][p] += acc32[q][p] and acc32 = 0, for slots p in [from, to) of all four sums. */

@@ -35,6 +35,12 @@ function n_buckets(n: i32): i32 {
 /** Bytes of scratch `sort_unique_f32` needs for n values: a work area u32[n], WINDOW zero keys
  *  then the keys in bucket order u32[n], bucket ends u32[G + 4], the list of large buckets
  *  u32[n / (WINDOW + 1) + 4], a digit histogram u32[DIGIT] and a small sort buffer u32[WINDOW]. */
+/** sort_scratch_bytes in f64, for any n (sizing: the count may pass i32). */
+export function sort_scratch_size(n: f64): f64 {
+  return Math.ceil(n / 4) * 32 + WINDOW * 4 + <f64>(n_buckets(<i32>Math.min(n, 1073741824.0)) + 4) * 4 +
+    (Math.floor(n / <f64>(WINDOW + 1)) + 4) * 4 + DIGIT * 4 + WINDOW * 4;
+}
+
 export function sort_scratch_bytes(n: i32): u32 {
   return <u32>(((n + 3) & ~3) * 8 + WINDOW * 4 + (n_buckets(n) + 4) * 4 + (n / (WINDOW + 1) + 4) * 4 + DIGIT * 4 + WINDOW * 4);
 }

@@ -32,7 +32,7 @@ function expectGuardIntact(p: number, n: number, what: string): void {
 const abs = (a: ArrayLike<number>) => Float64Array.from(a as ArrayLike<number>, Math.abs);
 
 describe('ABI surface', () => {
-  it('net_bytes and mi_bytes count exactly what net_create and mi_create allocate, allocating nothing', async () => {
+  it('net_bytes, mi_bytes, kde_bytes and ebab_bytes count exactly what the *_create calls allocate, allocating nothing', async () => {
     const w = await loadWasm(); // an instance of its own: these networks grow memory to 200 MB
     for (const [widths, acts, batch, N] of [[[12, 10, 7, 5, 4, 3, 2], [1, 1, 1, 1, 1], 512, 4096], [[784, 1024, 20, 20, 20, 10], [2, 2, 2, 2], 128, 10001], [[3, 2], [], 7, 9]] as const) {
       w.reset();
@@ -47,7 +47,17 @@ describe('ABI surface', () => {
       const top1 = w.ex.arena_top();
       expect(top1 - top0).toBe(netTotal);
       w.ex.mi_create(N, 1024, widths[L]);
-      expect(w.ex.arena_top() - top1).toBe(miTotal);
+      const top2 = w.ex.arena_top();
+      expect(top2 - top1).toBe(miTotal);
+      const more = w.allocF64(4), top3 = w.ex.arena_top();
+      w.ex.kde_bytes(N, 64, widths[L], more);
+      w.ex.ebab_bytes(N * 12, more + 16);
+      expect(w.ex.arena_top()).toBe(top3);
+      w.ex.kde_create(N, 64, widths[L]);
+      const top4 = w.ex.arena_top();
+      expect(top4 - top3).toBe(w.getF64(more, 1)[0]);
+      w.ex.ebab_create(N * 12);
+      expect(w.ex.arena_top() - top4).toBe(w.getF64(more + 16, 1)[0]);
       expect(netLargest).toBeGreaterThanOrEqual(4 * Math.ceil(N / 4) * widths[0]); // at least X
       expect(miLargest).toBeGreaterThan(0);
     }

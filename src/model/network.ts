@@ -29,12 +29,13 @@ export function networkBytes(engine: Engine, shape: NetworkShape): { total: numb
   return { total, largest };
 }
 
-/** The bytes of mi_create(maxN, maxUnits, K) (total, largest buffer), counted by the core.
- *  Resets the engine's arena. */
-export function scratchBytes(engine: Engine, maxN: number, maxUnits: number, K: number): { total: number; largest: number } {
+/** The bytes of an estimator's scratch (total, largest buffer), counted by the core: mi_create or
+ *  kde_create (maxN, maxUnits, K), or ebab_create (maxN values). Resets the engine's arena. */
+export function scratchBytes(engine: Engine, maxN: number, maxUnits: number, K: number, of: 'mi' | 'kde' | 'ebab' = 'mi'): { total: number; largest: number } {
   engine.reset();
-  const out = engine.alloc(16);
-  engine.exports.mi_bytes(maxN, maxUnits, K, out);
+  const out = engine.alloc(16), e = engine.exports;
+  if (of === 'ebab') e.ebab_bytes(maxN, out);
+  else (of === 'kde' ? e.kde_bytes : e.mi_bytes)(maxN, maxUnits, K, out);
   const [total, largest] = engine.f64(out, 2);
   engine.reset();
   return { total, largest };

@@ -82,19 +82,17 @@ export function estimatorBytes(name: string, kdeSamples: number | undefined, max
   // one mi_create per bin or adaptive estimator, as the core counts it (mi_bytes)
   const mi = scratchBytes(core(), maxRows, maxWidth, nClasses);
   if (name === 'adaptive') {
-    // plus the sort scratch of ebab_create over every value of the widest layer (at most 13 B each)
-    const sort = 13 * maxRows * maxWidth + 4096;
-    return { total: mi.total + sort, largest: Math.max(mi.largest, sort) };
+    // plus the sort scratch of ebab_create over every value of the widest layer
+    const sort = scratchBytes(core(), maxRows * maxWidth, 0, 0, 'ebab');
+    return { total: mi.total + sort.total, largest: Math.max(mi.largest, sort.largest) };
   }
   if (name === 'kde' || name === 'kde-upper' || name === 'kde-lower') {
-    const m = kdeRowCount(kdeSamples ?? DEFAULTS.kdeSamples, maxRows), maxPad = pad4(m) + 4 * nClasses;
-    const data = 4 * maxPad * maxWidth;
-    return { total: data + 64 * maxWidth + 56 * maxPad + 12 * nClasses + 4 * maxRows, largest: data };
+    // kde_create for the rows used, plus the host's i32 list of them
+    const kde = scratchBytes(core(), kdeRowCount(kdeSamples ?? DEFAULTS.kdeSamples, maxRows), maxWidth, nClasses, 'kde');
+    return { total: kde.total + 4 * maxRows, largest: kde.largest };
   }
   return mi; // bin, and any estimator without its own entry here: one mi context
 }
-// The KDE and sort sizes above follow assembly/kde.ts kde_create and assembly/sort.ts
-// sort_scratch_bytes (rounded up); the core reports only net_bytes and mi_bytes.
 
 /** `infoplane mi` in memory: the matrix [unit][row] and the estimator's buffers must fit. */
 export function miFits(rows: number, cols: number, nClasses: number, estimator: string, kdeSamples?: number): boolean {
