@@ -6,10 +6,11 @@ import type { Estimator, EstimatorContext, EstimatorDef, PlaneEstimator } from '
 import { bin } from './bin.js';
 import { adaptive } from './adaptive.js';
 import { kde } from './kde.js';
+import { binEdges } from './bin-edges.js';
 
 export type { Estimator, EstimatorContext, EstimatorDef, EstimatorFactory, LayerActivations, Plane, PlaneEstimator, PlanePoint } from './estimator.js';
 
-export const ESTIMATOR_DEFS = [bin, adaptive, kde] as const;
+export const ESTIMATOR_DEFS = [bin, adaptive, kde, binEdges] as const;
 
 // every name of ESTIMATOR_NAMES has an estimator, and no estimator fills an unlisted plane
 type Filled = (typeof ESTIMATOR_DEFS)[number]['planes'][number];
