@@ -78,6 +78,7 @@ describe('phasesOf and buildResult', () => {
     expect(phasesOf(s, 0.1)).toEqual({
       threshold: 0.1,
       snrTransition: [3, null],
+      snrSwitch: [3, null],
       compression: { bin: [{ onset: 3, peak: 5, amount: 1 }, { onset: null, peak: 7, amount: 0 }] },
     });
   });

@@ -4,91 +4,162 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { evaluateClaims } from '../src/reproduce/claims.js';
-import type { TrainingResult as InfoplaneResult } from '../src/record/schema.js';
+import { compressionMeasure, fallOf, lateJitter, switchMeasure, boundInverse } from '../src/reproduce/measures.js';
+import { seededUniform } from '../src/stats/rng.js';
+import type { TrainingResult as InfoplaneResult, RunRecord } from '../src/record/schema.js';
 import type { CellResult } from '../src/record/sweep.js';
 import type { StudyName } from '../src/reproduce/studies.js';
 
-const EPOCHS = [0, 10, 100, 1000, 5000, 9999];
-const LINKS = { main: 'main/report.html', size: 'size/report.html', depth: 'depth/report.html', activation: 'activation/report.html' };
+// Synthetic per-network records on a log schedule of 0..4999: six layers (five hidden + output).
+const EPOCHS = [...new Set(Array.from({ length: 60 }, (_, i) => Math.floor(5000 ** (i / 59)) - 1))].map((e) => Math.max(0, e));
+const K = EPOCHS.length, L = 6;
+const at = (epoch: number) => EPOCHS.findIndex((e) => e >= epoch);
 
-/** A synthetic averaged result: ixt[layer] series per estimator, flat gradients unless given. */
-function result(mi: Record<string, number[][]>, extra: Partial<InfoplaneResult> = {}): InfoplaneResult {
-  const L = Object.values(mi)[0].length;
-  const flat = (v: number) => Array.from({ length: L }, () => EPOCHS.map(() => v));
+interface Shape { fall?: number; onset?: number; switchAt?: number; noise?: number; testErrAt?: number; ityFall?: number }
+
+/** One network: hidden layers' I(X;T) rise to a peak at `onset`, then fall by `fall` bits; I(T;Y)
+ *  saturates before the onset; SNR 10 before `switchAt`, 0.3 after; test error 0.4 -> 0.02 at `testErrAt`. */
+function network(seed: number, s: Shape): RunRecord {
+  const u = seededUniform(seed), jitter = () => (u() - 0.5) * 2 * (s.noise ?? 0.02);
+  const onset = s.onset ?? 100, fall = s.fall ?? 0, kOn = at(onset), sw = s.switchAt ?? 100;
+  const ixt = Array.from({ length: L }, (_, l) => EPOCHS.map((e, k) => {
+    const top = 10 - l;
+    const v = k <= kOn ? top - 1 + k / kOn : top - fall * Math.min(1, (k - kOn) / (K - 1 - kOn) * 3);
+    return v + jitter();
+  }));
+  const ity = Array.from({ length: L }, () => EPOCHS.map((e, k) => {
+    const base = 0.2 + 0.7 * Math.min(1, k / (kOn * 0.8));
+    return base - (s.ityFall ?? 0) * Math.max(0, (k - kOn) / (K - 1 - kOn)) + jitter() / 10;
+  }));
   return {
-    format: 'infoplane/1', config: { epochs: 10000 } as InfoplaneResult['config'],
-    dataset: { name: 'ib12', nRows: 4096, nInputs: 12, nClasses: 2, nTrain: 3277, nTest: 819, hY: 1, log2N: 12 },
-    layers: Array.from({ length: L }, (_, l) => ({ name: `L${l}`, width: 4, activation: 'tanh' })),
-    epochs: EPOCHS,
-    mi: Object.fromEntries(Object.entries(mi).map(([k, ixt]) => [k, { ixt, ity: ixt.map((r) => r.map(() => 0.9)), settings: '' }])),
-    trainLoss: EPOCHS.map(() => 0.1), testLoss: EPOCHS.map(() => 0.1), trainAcc: EPOCHS.map(() => 0.99), testAcc: EPOCHS.map(() => 0.95),
-    gradMean: flat(1), gradStd: flat(2), runs: [], ...extra,
-  } as InfoplaneResult;
+    repeat: seed, seed, status: 'ok', epochs: EPOCHS,
+    mi: { bin: { ixt, ity, settings: '' } },
+    trainLoss: EPOCHS.map(() => 0.1), trainAcc: EPOCHS.map((e) => (e < onset ? 0.8 : 0.99)),
+    testLoss: EPOCHS.map((e, k) => 0.3 + (s.ityFall ? 0.3 * Math.max(0, (k - kOn) / (K - 1 - kOn)) : 0) + jitter() / 10),
+    testAcc: EPOCHS.map((e) => (e < (s.testErrAt ?? 200) ? 0.6 : 0.98) + jitter() / 10),
+    gradMean: Array.from({ length: L }, () => EPOCHS.map((e) => (e < sw ? 10 : 0.3))), gradStd: Array.from({ length: L }, () => EPOCHS.map(() => 1)),
+  };
 }
-const cell = (r: InfoplaneResult, values: Record<string, string> = {}): CellResult => ({ id: 'c000', label: '', values, result: r });
-const compress = [10, 11, 12, 11, 10, 10]; // peaks at epoch 100, falls 2 bits
-const steady = [12, 12, 12, 12, 12, 12];
 
-describe('claim verdicts', () => {
-  it('claim 1: reproduced when every estimator sees the deeper layers compress, depends on estimator when they disagree', () => {
-    const five = (s: number[]) => [steady, steady, s, s, s];
-    const agree = evaluateClaims(new Map<StudyName, CellResult[]>([['main', [cell(result({ bin: five(compress), kde: five(compress) }))]]]), LINKS);
-    expect(agree.find((c) => c.id === 1)!.verdict).toBe('reproduced');
-    const differ = evaluateClaims(new Map<StudyName, CellResult[]>([['main', [cell(result({ bin: five(compress), kde: five(steady) }))]]]), LINKS);
-    expect(differ.find((c) => c.id === 1)!.verdict).toBe('depends on estimator');
-    const none = evaluateClaims(new Map<StudyName, CellResult[]>([['main', [cell(result({ bin: five(steady) }))]]]), LINKS);
-    expect(none.find((c) => c.id === 1)!.verdict).toBe('not reproduced');
+function cell(runs: RunRecord[], values: Record<string, string> = {}, layers = L): CellResult {
+  const cut = (r: RunRecord): RunRecord => ({ ...r, mi: { bin: { ...r.mi.bin, ixt: r.mi.bin.ixt.slice(L - layers), ity: r.mi.bin.ity.slice(L - layers) } }, gradMean: r.gradMean.slice(L - layers), gradStd: r.gradStd.slice(L - layers) });
+  const rs = runs.map(cut);
+  return {
+    id: 'c000', label: JSON.stringify(values), values,
+    result: {
+      format: 'infoplane/1', config: { epochs: 5000 } as InfoplaneResult['config'],
+      dataset: { name: 'ib12', nRows: 4096, nInputs: 12, nClasses: 2, nTrain: 3277, nTest: 819, hY: 1, log2N: 12 },
+      layers: Array.from({ length: layers }, (_, l) => ({ name: l === layers - 1 ? 'output' : `L${l + 1}`, width: 4, activation: 'tanh' })),
+      ...rs[0], runs: rs,
+    } as InfoplaneResult,
+  };
+}
+const nets = (n: number, s: Shape, seed0 = 1) => Array.from({ length: n }, (_, i) => network(seed0 + i, s));
+const claim = (studies: [StudyName, CellResult[]][], id: string) => evaluateClaims(new Map(studies), 0).claims.find((c) => c.id === id)!;
+
+describe('per-network measurements', () => {
+  it('fall, onset and jitter of a crafted network', () => {
+    const r = network(1, { fall: 2, onset: 100, noise: 0 });
+    const f = fallOf(EPOCHS, r.mi.bin.ixt[3]);
+    // the median window trims a sharp peak a little (by design: one epoch cannot make a peak)
+    expect(f.amount).toBeGreaterThan(1.85);
+    expect(f.amount).toBeLessThanOrEqual(2);
+    expect(Math.abs(Math.log10((f.peakEpoch + 1) / 101))).toBeLessThan(0.15);
+    expect(lateJitter(EPOCHS, EPOCHS.map(() => 1))).toBe(0);
+    const c = compressionMeasure(r, 'bin');
+    expect(c.amount).toBeGreaterThan(1.85);
+    expect(c.fittedAtOnset).toBeGreaterThan(0.9);
   });
+  it('switch per layer from the smoothed SNR', () => {
+    const m = switchMeasure(network(2, { fall: 2, onset: 100, switchAt: 1000 }), 'bin');
+    expect(m.perLayer.every((p) => p.switch !== null && p.switch >= 1000 && p.switch < 1300)).toBe(true);
+    expect(m.logRatio).toBeLessThan(-0.8);
+  });
+  it('bound inverse interpolates and clamps', () => {
+    const b = [{ beta: null, ixt: 0, ity: 0 }, { beta: null, ixt: 2, ity: 0.5 }, { beta: null, ixt: 6, ity: 0.7 }];
+    expect(boundInverse(b, 0.25)).toBeCloseTo(1, 12);
+    expect(boundInverse(b, 0.6)).toBeCloseTo(4, 12);
+    expect(boundInverse(b, 0.9)).toBe(6);
+  });
+});
 
-  it('claim 4: fewer epochs to a small training error with depth', () => {
-    const acc = (k0: number) => EPOCHS.map((_, k) => (k >= k0 ? 0.99 : 0.6));
-    const depth = (k0s: number[]) => k0s.map((k0, d) => cell(result({ bin: Array.from({ length: d + 2 }, () => steady) }, { trainAcc: acc(k0) })));
-    const yes = evaluateClaims(new Map([['depth', depth([5, 4, 3, 3, 2])]]), LINKS).find((c) => c.id === 4)!;
+describe('claim verdicts on crafted per-network data', () => {
+  const main = (s: Shape, n = 12) => ['main', [cell(nets(n, s))]] as [StudyName, CellResult[]];
+  const ctl = (name: StudyName, s: Shape, n = 12) => [name, [cell(nets(n, s, 500))]] as [StudyName, CellResult[]];
+
+  it('claim 1: clear compression, linear control flat: reproduced', () => {
+    const c = claim([main({ fall: 2 }), ctl('linear', { fall: 0 })], 'claim1');
+    expect(c.verdict).toBe('reproduced');
+    expect(c.effect.ci95[0]).toBeGreaterThan(c.effect.floor);
+    expect(c.controls.find((k) => k.name === 'linear network')!.verdict).toBe('not reproduced');
+  });
+  it('claim 1: the linear control compresses as much: inconclusive, and the row says the estimator does it', () => {
+    const c = claim([main({ fall: 2 }), ctl('linear', { fall: 2 })], 'claim1');
+    expect(c.verdict).toBe('inconclusive');
+    expect(c.notes!.join(' ')).toMatch(/estimator itself produces/);
+  });
+  it('claim 1: no compression: not reproduced', () => {
+    expect(claim([main({ fall: 0 }), ctl('linear', { fall: 0 })], 'claim1').verdict).toBe('not reproduced');
+  });
+  it('claim 1: too few networks: inconclusive', () => {
+    expect(claim([main({ fall: 2 }, 3), ctl('linear', { fall: 0 }, 3)], 'claim1').verdict).toBe('inconclusive');
+  });
+  it('claim 2: onset at the switch and full batch flat: reproduced; full batch compressing as much: not reproduced', () => {
+    expect(claim([main({ fall: 2, onset: 100, switchAt: 100 }), ctl('fullbatch', { fall: 0 })], 'claim2').verdict).toBe('reproduced');
+    const c = claim([main({ fall: 2, onset: 100, switchAt: 100 }), ctl('fullbatch', { fall: 2.2 })], 'claim2');
+    expect(c.verdict).toBe('not reproduced');
+    expect(c.notes!.join(' ')).toMatch(/Full-batch training/);
+  });
+  it('claim 2: the switch a decade after the onset: not reproduced', () => {
+    expect(claim([main({ fall: 2, onset: 100, switchAt: 1500 }), ctl('fullbatch', { fall: 0 })], 'claim2').verdict).toBe('not reproduced');
+  });
+  it('claim 4: deeper nets reach the test error sooner: reproduced; no trend: inconclusive or not reproduced', () => {
+    const depth = (at: (d: number) => number) => ['depth', [1, 2, 3, 4, 5].map((d) => cell(nets(8, { testErrAt: at(d) }, 100 * d), { layers: String(d) }, d + 1))] as [StudyName, CellResult[]];
+    const yes = claim([depth((d) => 2000 / 2 ** d)], 'claim4');
     expect(yes.verdict).toBe('reproduced');
-    expect(yes.measured).toContain('1 layer(s): 9999, 2 layer(s): 5000');
-    const no = evaluateClaims(new Map([['depth', depth([2, 3, 4, 4, 5])]]), LINKS).find((c) => c.id === 4)!;
-    expect(no.verdict).toBe('not reproduced');
+    expect(yes.effect.ci95[1]).toBeLessThan(0);
+    expect(claim([depth(() => 300)], 'claim4').verdict).not.toBe('reproduced');
+    expect(claim([depth((d) => 50 * 2 ** d)], 'claim4').verdict).toBe('not reproduced');
   });
-
-  it('claim 2: compares the SNR transition with the compression onset per layer', () => {
-    const snrDrop = (k0: number) => [EPOCHS.map((_, k) => (k >= k0 ? 0.5 : 2))];
-    const r = (k0: number) => result({ bin: [compress, compress, compress] }, {
-      gradMean: [...snrDrop(k0), ...snrDrop(k0), ...snrDrop(k0)], gradStd: [EPOCHS.map(() => 1), EPOCHS.map(() => 1), EPOCHS.map(() => 1)],
-    });
-    // compression peaks at epoch 100 (index 2): a transition at epoch 100 coincides, one at 9999 does not
-    expect(evaluateClaims(new Map([['main', [cell(r(2))]]]), LINKS).find((c) => c.id === 2)!.verdict).toBe('reproduced');
-    expect(evaluateClaims(new Map([['main', [cell(r(5))]]]), LINKS).find((c) => c.id === 2)!.verdict).toBe('not reproduced');
+  it('claim 5: a late I(T;Y) fall only with the small training set, with rising test loss: reproduced', () => {
+    const size = (small: Shape) => ['size', [
+      cell(nets(10, small, 10), { trainFraction: '0.05' }), cell(nets(10, { ityFall: 0 }, 30), { trainFraction: '0.85' }),
+    ]] as [StudyName, CellResult[]];
+    expect(claim([size({ ityFall: 0.2 })], 'claim5').verdict).toBe('reproduced');
+    expect(claim([size({ ityFall: 0 })], 'claim5').verdict).toBe('not reproduced');
+  });
+  it('Saxe: tanh compresses relative to its rise, ReLU not: reproduced; both compress: not reproduced', () => {
+    const act = (relu: Shape) => ['activation', [cell(nets(10, { fall: 2 }, 10), { activation: 'tanh' }), cell(nets(10, relu, 40), { activation: 'relu' })]] as [StudyName, CellResult[]];
+    expect(claim([act({ fall: 0 })], 'saxe').verdict).toBe('reproduced');
+    expect(claim([act({ fall: 2 })], 'saxe').verdict).toBe('not reproduced');
   });
 });
 
 describe('infoplane reproduce', () => {
-  it('runs every study at a tiny scale, writes the report, and resumes as a no-op', () => {
+  it('runs every study with its controls at a tiny scale, writes reproduce.json with the claim-row schema, and resumes as a no-op', () => {
     const d = mkdtempSync(join(tmpdir(), 'infoplane-repro-'));
-    const args = ['reproduce', '--repeats', '1', '--epochs', '60', '--mi-points', '12', '--out', d];
+    const args = ['reproduce', '--repeats', '2', '--epochs', '60', '--mi-points', '12', '--seed', '3', '--out', d];
     const r = cli(args);
     expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(readFileSync(join(d, 'reproduction.json'), 'utf8'));
+    const s = JSON.parse(readFileSync(join(d, 'reproduce.json'), 'utf8'));
     expect(s.scale).toBe('quick');
-    expect(s.claims.map((c: { id: number }) => c.id)).toEqual([1, 2, 3, 4, 5, 6]);
-    // Lorenzen et al.: the quantized and float studies and their rows (one network: inconclusive)
-    expect(s.quantized.map((c: { id: string }) => c.id)).toEqual(['lorenzen-fitting', 'lorenzen-output-compression', 'lorenzen-hidden-compression', 'lorenzen-binning-agreement']);
-    for (const c of s.quantized) expect(c.verdict).toBe('inconclusive');
-    for (const c of s.claims) expect(['reproduced', 'not reproduced', 'depends on estimator']).toContain(c.verdict);
-    for (const st of ['main', 'size', 'depth', 'activation']) expect(existsSync(join(d, st, 'report.html'))).toBe(true);
-    const html = readFileSync(join(d, 'reproduction.html'), 'utf8');
+    expect(s.settings.seed).toBe(3);
+    expect(s.claims.map((c: { id: string }) => c.id)).toEqual(['claim1', 'claim2', 'claim3', 'claim4', 'claim5', 'saxe',
+      // Lorenzen et al. (reproduce/quantized.ts)
+      'lorenzen-fitting', 'lorenzen-output-compression', 'lorenzen-hidden-compression', 'lorenzen-binning-agreement']);
+    for (const c of s.claims) {
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'title', 'verdict', 'rule', 'effect', 'test', 'controls']));
+      expect(Object.keys(c.effect)).toEqual(expect.arrayContaining(['name', 'estimate', 'ci95', 'n', 'floor']));
+      expect(Object.keys(c.test)).toEqual(['name', 'p']);
+      // two networks per setting are too few for any verdict
+      expect(c.verdict).toBe('inconclusive');
+    }
+    for (const st of ['main', 'linear', 'shuffled', 'fullbatch', 'noisy', 'size', 'depth', 'activation']) expect(existsSync(join(d, st, 'report.html'))).toBe(true);
+    const html = readFileSync(join(d, 'reproduce.html'), 'utf8');
+    expect(html).toContain('<svg');
     expect(html).toContain('href="depth/report.html"');
     const again = cli(args);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(d, 'reproduction.json'), 'utf8')).claims).toEqual(s.claims);
-  }, 120_000);
-});
-
-describe('spearman', () => {
-  it('is 1 for a monotone increase, -1 for a decrease, and handles ties and Infinity', async () => {
-    const { spearman } = await import('../src/reproduce/claims.js');
-    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
-    expect(spearman([1, 2, 3, 4], [9, 5, 2, 1])).toBeCloseTo(-1, 12);
-    expect(spearman([1, 2, 3, 4, 5], [1327, 601, 513, 651, 474])).toBeCloseTo(-0.7, 12);
-    expect(spearman([1, 2, 3], [Infinity, 5, 5])).toBeCloseTo(-0.866, 3);
-  });
+    expect(JSON.parse(readFileSync(join(d, 'reproduce.json'), 'utf8')).claims).toEqual(s.claims);
+  }, 240_000);
 });

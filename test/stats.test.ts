@@ -24,7 +24,7 @@ describe('bootstrap CI of the mean', () => {
       if (ci95[0] <= 2 && 2 <= ci95[1]) hit++;
     }
     expect(Math.abs(hit / trials - 0.95)).toBeLessThan(0.035);
-  });
+  }, 120_000);
 
   it('covers the mean of skewed (exponential) data at n = 50 within the same tolerance', () => {
     let hit = 0;
@@ -38,7 +38,7 @@ describe('bootstrap CI of the mean', () => {
     // percentile interval 92.3%; skew at n = 50 costs any bootstrap interval 1-2 points. Accept
     // 0.95 +- 0.035 (the known shortfall plus 3 SE).
     expect(Math.abs(hit / trials - 0.95)).toBeLessThan(0.035);
-  });
+  }, 120_000);
 
   it('is deterministic per seed, ignores non-finite values, and degenerates for n < 2', () => {
     const xs = normals(20, 0, 1, 7);

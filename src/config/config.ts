@@ -2,13 +2,14 @@
 // Every list of names below is written once: the types, the flag checks (flags.ts) and the help
 // texts derive from it.
 import type { LabelModel } from '../bound/labels.js';
+import type { LabelMode } from '../data/relabel.js';
 
 export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear', 'softsign', 'softplus'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const INITS = ['fan_in', 'fan_out'] as const;
 export const SPLITS = ['random', 'ordered', 'stratified'] as const;
 /** The planes the estimators fill (estimators/index.ts maps each to the estimator that computes it). */
-export const ESTIMATOR_NAMES = ['bin', 'adaptive', 'kde-upper', 'kde-lower', 'exact'] as const;
+export const ESTIMATOR_NAMES = ['bin', 'adaptive', 'kde-upper', 'kde-lower', 'bin-8', 'bin-16', 'bin-100', 'exact'] as const;
 export const BIN_RANGE_MODES = ['fixed', 'observed', 'running-max'] as const;
 /** Most bits a layer may be quantized to (--quantize): the counting kernel takes up to 2^16 cells per unit. */
 export const MAX_QUANT_BITS = 15;
@@ -49,9 +50,14 @@ export interface ExperimentConfig {
   estimators: string[];
   repeats: number;
   seed: number;
+  /** Training labels: the data's, shuffled over the rows (a control), or drawn from the noisy
+   *  label model `boundLabelNoise` (data/relabel.ts); drawn once from `seed`. */
+  labels: LabelMode;
+  /** Also measure the bin partition on the training rows and on the test rows apart (record/model-info.ts). */
+  splitMi: boolean;
   /** Compute the IB bound of the dataset (bound/) and each layer's gap to it. */
   bound: boolean;
-  /** The bound's label model: null = the data's labels, else p(y=1|x) = sigmoid(gamma (n + |S| - theta)) (12-bit data). */
+  /** The label model of the bound and of `labels: 'noisy'`: null = the data's labels, else p(y=1|x) = sigmoid(gamma (n + |S| - theta)) (12-bit data). */
   boundLabelNoise: { gamma: number; theta: number } | null;
   /** Bits I(X;T) must fall from its peak to count as compression (record/phases.ts). */
   compressionThreshold: number;
@@ -87,6 +93,8 @@ export const DEFAULTS: ExperimentConfig = {
   estimators: ['bin'],
   repeats: 1,
   seed: 0,
+  labels: 'data',
+  splitMi: false,
   bound: false,
   boundLabelNoise: null,
   compressionThreshold: 0.1,

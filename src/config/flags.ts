@@ -8,6 +8,7 @@ import {
 import { IB12_THRESHOLD } from '../data/ib12.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelModelProblem } from '../bound/labels.js';
+import { LABEL_MODES } from '../data/relabel.js';
 
 /** A bad option value: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {}
@@ -73,7 +74,7 @@ export interface RunFlags {
   split?: string; shuffle?: boolean | string; miSchedule?: string; miPoints?: string; bins?: string; binWidth?: string;
   binRange?: string; estimators?: string; repeats?: string; seed?: string; labelColumn?: string;
   // the IB bound and phases (bound/, record/phases.ts); bound may come as text from a sweep grid
-  bound?: boolean | string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
+  bound?: boolean | string; labels?: string; splitMi?: boolean | string; labelNoiseGamma?: string; labelNoiseTheta?: string; compressionThreshold?: string;
   // the rival estimators (estimators/bin.ts, adaptive.ts, kde.ts)
   binRangeMode?: string; adaptiveBins?: string; noiseVariance?: string; kdeSamples?: string;
   // quantized activations and their exact information plane (assembly/quantize.ts, estimators/exact.ts)
@@ -159,12 +160,15 @@ export function estimatorSettingsFromFlags(c: ExperimentConfig, f: RunFlags): vo
   if (f.kdeSamples !== undefined) c.kdeSamples = num('kde-samples', f.kdeSamples, (x) => Number.isInteger(x) && (x === 0 || (x >= 2 && x <= 1 << 20)), '0 (all rows) or a whole number in 2..1048576');
 }
 
-/** --bound, --label-noise-gamma/-theta, --compression-threshold. */
+/** --bound, --labels, --split-mi, --label-noise-gamma/-theta, --compression-threshold. */
 function boundFromFlags(c: ExperimentConfig, f: RunFlags): void {
   if (f.bound !== undefined) c.bound = boolFlag('bound', f.bound);
-  if (f.labelNoiseGamma !== undefined && !c.bound) throw new UsageError('--label-noise-gamma: the label model is for the IB bound; add --bound');
+  if (f.labels !== undefined) c.labels = oneOf('labels', f.labels, LABEL_MODES);
+  if (f.splitMi !== undefined) c.splitMi = boolFlag('split-mi', f.splitMi);
+  if (f.labelNoiseGamma !== undefined && !c.bound && c.labels !== 'noisy') throw new UsageError('--label-noise-gamma: the label model is for the IB bound or --labels noisy; add --bound or --labels noisy');
   const noise = labelNoiseFromFlags(f.labelNoiseGamma, f.labelNoiseTheta);
   if (noise) c.boundLabelNoise = noise;
+  if (c.labels === 'noisy' && !c.boundLabelNoise) throw new UsageError('--labels: noisy needs --label-noise-gamma (the label model to draw from)');
   if (f.compressionThreshold !== undefined) c.compressionThreshold = num('compression-threshold', f.compressionThreshold, (x) => x >= 0, 'a number of bits >= 0');
 }
 

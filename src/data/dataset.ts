@@ -9,6 +9,9 @@ export interface Dataset {
   X: Float32Array;
   /** Labels 0..nClasses-1. */
   y: Int32Array;
+  /** p(y=1|x) per row when the labels were drawn from a known model (data/relabel.ts): the layers'
+   *  I(T;Y) is then also measured under the model (record/model-info.ts). */
+  labelProb?: Float64Array;
   /** Groups of identical input rows (data/duplicates.ts), filled in at load time. */
   duplicates?: DuplicateGroups;
 }

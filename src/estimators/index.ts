@@ -6,11 +6,12 @@ import type { Estimator, EstimatorContext, EstimatorDef, PlaneEstimator } from '
 import { bin } from './bin.js';
 import { adaptive } from './adaptive.js';
 import { kde } from './kde.js';
+import { binEdges } from './bin-edges.js';
 import { exact } from './exact.js';
 
 export type { Estimator, EstimatorContext, EstimatorDef, EstimatorFactory, LayerActivations, Plane, PlaneEstimator, PlanePoint } from './estimator.js';
 
-export const ESTIMATOR_DEFS = [bin, adaptive, kde, exact] as const;
+export const ESTIMATOR_DEFS = [bin, adaptive, kde, binEdges, exact] as const;
 
 // every name of ESTIMATOR_NAMES has an estimator, and no estimator fills an unlisted plane
 type Filled = (typeof ESTIMATOR_DEFS)[number]['planes'][number];

@@ -10,6 +10,7 @@ import { InputError } from '../data/errors.js';
 import { withDuplicates } from '../data/duplicates.js';
 import { DEFAULTS, type ExperimentConfig } from '../config/config.js';
 import { trainCount } from '../train/split.js';
+import { relabel } from '../data/relabel.js';
 import { kdeRowCount } from '../estimators/kde.js';
 import { Engine } from '../engine/engine.js';
 import { loadWasmModule } from '../engine/wasm-node.js';
@@ -23,14 +24,25 @@ export interface DatasetOptions {
   labelColumn?: string;
 }
 
-/** The key a dataset is cached and shared under: its name or path, and the label column. */
-export function datasetKey(config: Pick<ExperimentConfig, 'dataset' | 'labelColumn'>): string {
-  return config.labelColumn === undefined ? config.dataset : `${config.dataset}#${config.labelColumn}`;
+type DataConfig = Pick<ExperimentConfig, 'dataset' | 'labelColumn'> & Partial<Pick<ExperimentConfig, 'labels' | 'seed' | 'boundLabelNoise'>>;
+
+/** The key a dataset is cached and shared under: its name or path, the label column, and the
+ *  training labels (shuffled or noisy labels depend on the seed and the label model). */
+export function datasetKey(config: DataConfig): string {
+  const base = config.labelColumn === undefined ? config.dataset : `${config.dataset}#${config.labelColumn}`;
+  const mode = config.labels ?? 'data';
+  if (mode === 'data') return base;
+  return `${base}|${mode}:${config.seed ?? 0}${mode === 'noisy' ? `:${JSON.stringify(config.boundLabelNoise)}` : ''}`;
 }
 
-/** The dataset of a config (see resolveDataset). */
-export function datasetOf(config: Pick<ExperimentConfig, 'dataset' | 'labelColumn'>): Dataset {
-  return resolveDataset(config.dataset, { labelColumn: config.labelColumn });
+/** The dataset of a config (see resolveDataset), with its training labels (data/relabel.ts). */
+export function datasetOf(config: DataConfig): Dataset {
+  const data = resolveDataset(config.dataset, { labelColumn: config.labelColumn });
+  try {
+    return relabel(data, config.labels ?? 'data', config.seed ?? 0, config.boundLabelNoise ?? null);
+  } catch (e) {
+    throw new InputError(config.dataset, '', `--labels ${config.labels}: ${(e as Error).message}`);
+  }
 }
 
 export function resolveDataset(nameOrPath: string, options: DatasetOptions = {}): Dataset {

@@ -1,5 +1,5 @@
-// The paper's two phases as numbers (docs/SCIENCE.md, The paper's claims): per layer, the logged epoch where the
-// mini-batch gradients turn from drift to diffusion, and per estimator the epoch from which
+// The paper's two phases as numbers (docs/SCIENCE.md §9, §11): per layer, the logged epoch where
+// the mini-batch gradients turn from drift to diffusion, and per estimator the epoch from which
 // I(X;T) compresses. The paper claims the two coincide; the report puts them side by side.
 import type { CompressionPhase, Phases, Series } from './schema.js';
 
@@ -19,6 +19,40 @@ export function snrTransition(epochs: readonly number[], gradMean: readonly numb
     else break;
   }
   return at;
+}
+
+/** Logged epochs in the SNR median window: a single noisy epoch (or two) cannot move a median of 5. */
+export const SNR_WINDOW = 5;
+
+/** The median of each centred window of `w` values (clipped at the ends; non-finite values skipped). */
+export function windowedMedian(values: readonly number[], w: number): number[] {
+  const h = Math.floor(w / 2), out = new Array<number>(values.length), buf: number[] = [];
+  for (let k = 0; k < values.length; k++) {
+    buf.length = 0;
+    for (let j = Math.max(0, k - h); j <= Math.min(values.length - 1, k + h); j++) {
+      const v = values[j];
+      if (typeof v === 'number' && !Number.isNaN(v)) buf.push(v);
+    }
+    if (!buf.length) { out[k] = NaN; continue; }
+    buf.sort((a, b) => a - b);
+    const m = buf.length >> 1;
+    out[k] = buf.length % 2 ? buf[m] : (buf[m - 1] + buf[m]) / 2;
+  }
+  return out;
+}
+
+/** Gradient SNR = mean / std per logged epoch (NaN for 0/0 or a missing value). */
+export function snrSeries(gradMean: readonly number[], gradStd: readonly number[]): number[] {
+  return gradMean.map((m, k) => (typeof m === 'number' && typeof gradStd[k] === 'number' ? m / gradStd[k] : NaN));
+}
+
+/**
+ * The drift-to-diffusion switch on the smoothed SNR: the first logged epoch from which the
+ * windowed median (SNR_WINDOW logged epochs) of mean / std stays below 1; null if it never does.
+ */
+export function snrSwitch(epochs: readonly number[], gradMean: readonly number[], gradStd: readonly number[], window = SNR_WINDOW): number | null {
+  const smooth = windowedMedian(snrSeries(gradMean, gradStd), window);
+  return snrTransition(epochs, smooth, smooth.map(() => 1));
 }
 
 /**
@@ -44,6 +78,7 @@ export function phasesOf(s: Series, threshold: number): Required<Phases> {
   return {
     threshold,
     snrTransition: s.gradMean.map((mean, l) => snrTransition(s.epochs, mean, s.gradStd[l] ?? [])),
+    snrSwitch: s.gradMean.map((mean, l) => snrSwitch(s.epochs, mean, s.gradStd[l] ?? [])),
     compression: Object.fromEntries(Object.entries(s.mi).map(([name, mi]) =>
       [name, mi.ixt.map((row) => compressionOf(s.epochs, row, threshold))])),
   };

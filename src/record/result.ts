@@ -4,8 +4,10 @@ import type { Dataset } from '../data/dataset.js';
 import { labelEntropy } from '../data/dataset.js';
 import { trainCount } from '../config/config.js';
 import { duplicatesNote, findDuplicates } from '../data/duplicates.js';
-import type { TrainingResult, RunRecord, Series } from './schema.js';
+import type { TrainingResult, RunRecord, Series, SeriesCi95 } from './schema.js';
 import { DEFAULTS } from '../config/config.js';
+import { pointwiseCi } from '../stats/bootstrap.js';
+import { dpiChecks } from './checks.js';
 import { phasesOf } from './phases.js';
 import { boundForConfig, boundGaps } from './bound-gap.js';
 
@@ -36,6 +38,24 @@ export function averageRuns(runs: RunRecord[]): Series {
   };
 }
 
+/**
+ * Percentile-bootstrap 95% CIs of the mean over networks for every averaged series (seeded by the
+ * config's seed; one set of network resamples for all series). Undefined with fewer than 2 networks.
+ */
+export function seriesCi95(runs: readonly RunRecord[], seed: number): SeriesCi95 | undefined {
+  if (runs.length < 2) return undefined;
+  const ci = (rows: number[][]) => pointwiseCi(rows, seed);
+  const grid = (grids: number[][][]) => grids[0].map((_, l) => ci(grids.map((g) => g[l])));
+  return {
+    trainLoss: ci(runs.map((r) => r.trainLoss)), trainAcc: ci(runs.map((r) => r.trainAcc)),
+    testLoss: ci(runs.map((r) => r.testLoss)), testAcc: ci(runs.map((r) => r.testAcc)),
+    gradMean: grid(runs.map((r) => r.gradMean)), gradStd: grid(runs.map((r) => r.gradStd)),
+    mi: Object.fromEntries(Object.keys(runs[0].mi).map((name) => [name, {
+      ixt: grid(runs.map((r) => r.mi[name].ixt)), ity: grid(runs.map((r) => r.mi[name].ity)),
+    }])),
+  };
+}
+
 /** The name of dense layer l of L: hidden layers L1.., the softmax layer `output`. */
 export function layerName(l: number, L: number): string {
   return l === L - 1 ? 'output' : `L${l + 1}`;
@@ -57,8 +77,14 @@ export function buildResult(config: ExperimentConfig, data: Dataset, runs: RunRe
       activation: l === widths.length - 1 ? 'softmax' : config.activation,
     })),
     ...withPhasesAndBound(config, data, averageRuns(runs)),
+    ...ciAndChecks(config, runs),
     runs: runs.map((r) => ({ ...r, phases: phasesOf(r, config.compressionThreshold ?? DEFAULTS.compressionThreshold) })),
   };
+}
+
+function ciAndChecks(config: ExperimentConfig, runs: RunRecord[]) {
+  const ci95 = seriesCi95(runs, config.seed);
+  return { ...(ci95 ? { ci95 } : {}), dpi: dpiChecks(runs) };
 }
 
 /** The averaged series plus `phases` and, with config.bound, `bound` and `boundGap`. */

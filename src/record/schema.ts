@@ -36,6 +36,9 @@ export interface Series {
 export interface RunRecord extends Series {
   repeat: number; seed: number; status: 'ok' | 'diverged';
   divergedAt?: number;
+  /** With model-drawn labels: per layer at the last logged epoch, the IB self-consistency fit
+   *  (record/model-info.ts). */
+  selfConsistency?: { beta: number; divergence: number; cells: number }[];
   /** This network's phases (record/phases.ts), filled in by buildResult. */
   phases?: Required<Phases>;
 }
@@ -50,9 +53,33 @@ export interface Phases {
   /** [layer]: first logged epoch from which gradMean / gradStd stays below 1 (drift -> diffusion), or null;
    *  absent when the result has no gradient series (a plane of an external run). */
   snrTransition?: (number | null)[];
+  /** [layer]: the same on the SNR smoothed by a windowed median (record/phases.ts SNR_WINDOW). */
+  snrSwitch?: (number | null)[];
   /** {estimator: [layer]}. */
   compression: Record<string, CompressionPhase[]>;
 }
+
+/** A [lo, hi] 95% confidence interval. */
+export type Ci = [number, number];
+/** Seeded percentile-bootstrap 95% CIs of the mean over networks, indexed like the averaged series. */
+export interface SeriesCi95 {
+  trainLoss: Ci[]; trainAcc: Ci[]; testLoss: Ci[]; testAcc: Ci[];
+  /** [layer][k] */
+  gradMean: Ci[][]; gradStd: Ci[][];
+  mi: Record<string, { ixt: Ci[][]; ity: Ci[][] }>;
+}
+
+/** The data-processing inequality across layers (record/checks.ts): for layers l < m of one network
+ *  at one logged epoch, I(X;T_m) <= I(X;T_l) and I(T_m;Y) <= I(T_l;Y) must hold for any exact MI. */
+export interface DpiCheck {
+  /** Layer pairs (l < m) x logged epochs x networks compared. */
+  pairs: number;
+  /** Share of them where the deeper layer has more information by more than 1e-9 bits. */
+  share: number;
+  /** The largest excess, bits (0 if none). */
+  largest: number;
+}
+export type DpiChecks = Record<string, { ixt: DpiCheck; ity: DpiCheck }>;
 /** The IB bound of the run's dataset (bound/): concave, non-decreasing points in bits. */
 export interface BoundRecord { points: IBPoint[]; labelModel: LabelModel }
 
@@ -70,6 +97,10 @@ export interface TrainingResult extends Series {
   /** With config.bound: the bound, and per estimator [layer][k] the bound at the layer's I(X;T) minus its I(T;Y). */
   bound?: BoundRecord;
   boundGap?: Record<string, number[][]>;
+  /** With 2+ networks: 95% CIs of every averaged series (record/result.ts). */
+  ci95?: SeriesCi95;
+  /** Per estimator: the data-processing-inequality check over every network (record/checks.ts). */
+  dpi?: DpiChecks;
   /** Lines the CLI printed as warnings (also shown in the report). */
   warnings?: string[];
 }

@@ -125,7 +125,7 @@ function boundSection(result: InfoplaneResult): string {
     return k < 0 ? '<td>\u2013</td>' : `<td>${fmtFixed(row[k], 4)}${k === epochs.length - 1 ? '' : ` (epoch ${epochs[k]})`}</td>`;
   }).join('') + '</tr>').join('');
   const lm = bound.labelModel;
-  const labels = describeLabelModel(lm) + (lm.kind === 'noisy' ? '; the layers\' I(T;Y) uses the data\'s own labels' : '');
+  const labels = describeLabelModel(lm) + (lm.kind === 'noisy' ? (result.mi['bin-model'] ? '; bin-model measures I(T;Y) under that model' : '; the layers\' I(T;Y) uses the run\'s labels') : '');
   return `<section class="bound"><h2>Distance to the IB bound at epoch ${escapeHtml(epochs[epochs.length - 1] ?? '')}</h2>
 <table class="layers"><tr><th>layer</th>${ests.map((e) => `<th>${escapeHtml(e)} (bits)</th>`).join('')}</tr>${rows}</table>
 <p class="note">The bound's I(T;Y) at the layer's I(X;T) minus the layer's I(T;Y); 0 = on the bound. Bound (red curve on the planes):
@@ -185,6 +185,18 @@ function sourceNote(result: ReportResult, has: { grad: boolean; loss: boolean; a
   return `<div class="source"><p>Data: trained by infoplane run${runs ? ` (${runs} network${runs === 1 ? '' : 's'}` +
     `${runs > 1 ? `; curves are the mean${result.ci95 ? ' with bootstrap 95% confidence bands over networks' : ''}` : ''})` : ''}` +
     `${missing ? `; no ${missing} recorded` : ''}.</p>${warnings}</div>`;
+}
+
+/** The data-processing-inequality check per estimator (record/checks.ts). */
+function dpiSection(result: InfoplaneResult): string {
+  const d = (result as { dpi?: import('../record/schema.js').DpiChecks }).dpi;
+  if (!d || !Object.keys(d).length) return '';
+  const cell = (c: { pairs: number; share: number; largest: number }) => `<td>${fmtFixed(100 * c.share, 1)}% of ${c.pairs}</td><td>${fmtFixed(c.largest, 4)}</td>`;
+  const rows = Object.entries(d).map(([e, c]) => `<tr><td>${escapeHtml(e)}</td>${cell(c.ixt)}${cell(c.ity)}</tr>`).join('');
+  return `<section class="dpi"><h2>Data-processing inequality</h2>
+<table class="layers"><tr><th>estimator</th><th>I(X;T): pairs broken</th><th>largest (bits)</th><th>I(T;Y): pairs broken</th><th>largest (bits)</th></tr>${rows}</table>
+<p class="note">Each layer is a function of the one before, so a deeper layer cannot carry more information about X or Y than a shallower one.
+Share of layer pairs (over every network and logged epoch) where this estimate has it do so, and the largest excess.</p></section>`;
 }
 
 export function renderReport(result: InfoplaneResult, assets: UplotAssets, timing?: Timing): string {
@@ -255,7 +267,7 @@ ${sourceNote(rr, has)}
 ${scrubBar()}
 ${planes || '<p class="note">No mutual-information estimates in this result.</p>'}
 ${has.grad ? `<figure class="grad"><figcaption>Gradient signal per weight matrix across mini-batches: norm of the mean (solid) and std (dashed).${ciNote}</figcaption><div class="plot"></div></figure>` : ''}
-${phasesSection(result, has.grad)}${boundSection(result)}
+${phasesSection(result, has.grad)}${boundSection(result)}${dpiSection(result)}
 ${has.loss || has.acc ? `<div class="pair">
 ${has.loss ? `<figure class="loss"><figcaption>Cross-entropy loss</figcaption><div class="plot"></div></figure>` : ''}
 ${has.acc ? `<figure class="acc"><figcaption>Accuracy</figcaption><div class="plot"></div></figure>` : ''}

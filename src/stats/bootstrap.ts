@@ -1,4 +1,4 @@
-// Seeded bootstrap over networks (docs/SCIENCE.md, "Statistics"): a quantity measured once per
+// Seeded bootstrap over networks (docs/SCIENCE.md §7): a quantity measured once per
 // network is summarized by its mean, a 95% confidence interval of that mean, and n.
 // - summarize / summarizeDifference: BCa intervals (bias-corrected and accelerated, Efron 1987):
 //   the percentile interval of B resampled means, its quantile levels corrected for the resamples'
@@ -22,6 +22,11 @@ export function mean(xs: readonly number[]): number {
   let s = 0;
   for (const x of xs) s += x;
   return xs.length ? s / xs.length : NaN;
+}
+
+/** Mean of the finite values (NaN if none): per-network quantities are NaN where undefined. */
+export function finiteMean(xs: readonly number[]): number {
+  return mean(finite(xs));
 }
 
 /** Linear-interpolated quantile of sorted values (type 7, as R and NumPy default). */

@@ -1,6 +1,6 @@
-// Statistics over networks (docs/SCIENCE.md, "Statistics" and "Verdicts"). bootstrap.ts and rng.ts
+// Statistics over networks (docs/SCIENCE.md §7, §8). bootstrap.ts and rng.ts
 // import nothing and are safe in browsers; rank.ts, regression.ts and verdict.ts use npm packages.
-export { summarize, summarizeDifference, pointwiseCi, bootstrapPGreater, bootstrapDistribution, quantileSorted, mean, BOOTSTRAP_RESAMPLES, BAND_RESAMPLES } from './bootstrap.js';
+export { summarize, summarizeDifference, pointwiseCi, finiteMean, bootstrapPGreater, bootstrapDistribution, quantileSorted, mean, BOOTSTRAP_RESAMPLES, BAND_RESAMPLES } from './bootstrap.js';
 export type { Interval, Summary } from './bootstrap.js';
 export { seededUniform, subSeed } from './rng.js';
 export { signedRank, mannWhitney, spearman } from './rank.js';

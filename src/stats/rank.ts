@@ -1,4 +1,4 @@
-// Rank tests over networks (docs/SCIENCE.md, "Statistics"): Wilcoxon signed-rank for one sample
+// Rank tests over networks (docs/SCIENCE.md §7): Wilcoxon signed-rank for one sample
 // or paired differences (@stdlib/stats-wilcoxon: exact below 50 values, normal approximation with
 // continuity correction above) and Mann-Whitney U for two independent groups (the rank sum from
 // simple-statistics; the p-value exact by counting for small groups without ties, else the normal

@@ -1,4 +1,4 @@
-// Three-way verdicts from per-network values (docs/SCIENCE.md, "Verdicts"). A rule compares a
+// Three-way verdicts from per-network values (docs/SCIENCE.md §8). A rule compares a
 // quantity measured once per network with a threshold (a noise floor or a margin) through its mean's
 // bootstrap 95% CI and a rank test over networks:
 //   reproduced      the CI lies wholly on the claim's side of the threshold and the test rejects H0;

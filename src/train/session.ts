@@ -10,6 +10,8 @@ import { createEstimators, type Estimator, type LayerActivations } from '../esti
 import { loggedEpochs } from './schedule.js';
 import { trainCount } from '../config/config.js';
 import { splitOrder } from './split.js';
+import { binSettings } from '../estimators/bin.js';
+import { cellsOf, modelInfo, selfConsistency, subsetInfo, MODEL_ESTIMATOR, TEST_ESTIMATOR, TRAIN_ESTIMATOR } from '../record/model-info.js';
 
 /** Called at logged epoch k (= epochs[k]) with every layer's activations, f32 [width][stride] in wasm memory. */
 export type LoggedHook = (k: number, epoch: number, layers: LayerActivations) => void;
@@ -24,6 +26,8 @@ export class TrainingSession {
   /** Each estimator once, and where its planes go in config.estimators (-1: not asked for). */
   private readonly estimators: { est: Estimator; fill: number[] }[];
   private readonly layers: LayerActivations;
+  /** Row order of the split: the first nTrain rows train. */
+  private readonly order: Int32Array;
   private epochsDone = 0;
   private pointsDone = 0;
 
@@ -40,7 +44,8 @@ export class TrainingSession {
     });
     net.setData(data.X, data.y);
     this.nTrain = trainCount(data.nRows, config.trainFraction);
-    net.setOrder(splitOrder(engine, config.split, data.nRows, seed, data.y, this.nTrain));
+    this.order = splitOrder(engine, config.split, data.nRows, seed, data.y, this.nTrain);
+    net.setOrder(this.order);
     if (config.quantize) net.quantize(config.quantize);
     net.init(seed, config.init === 'fan_out');
     this.net = net;
@@ -60,6 +65,15 @@ export class TrainingSession {
       testLoss: new Array(K).fill(NaN), testAcc: new Array(K).fill(NaN),
       gradMean: grid(), gradStd: grid(),
     };
+    if (data.labelProb && this.record.mi.bin) {
+      // labels drawn from a known p(y|x): the bin partition's I(T;Y) under that model as well
+      this.record.mi[MODEL_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: `${this.record.mi.bin.settings}; I(T;Y) under the label model p(y|x)` };
+    }
+    if (config.splitMi) {
+      const rows = (which: string) => `${binSettings(config.binning)}; plug-in on the ${which} rows only (fixed range)`;
+      this.record.mi[TRAIN_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: rows('training') };
+      this.record.mi[TEST_ESTIMATOR] = { ixt: grid(), ity: grid(), settings: rows('test') };
+    }
     this.layers = {
       engine, act: net.widths.map((_, l) => net.activationPtr(l)), width: net.widths,
       activation: net.widths.map((_, l) => (l === L - 1 ? 'softmax' : config.activation)),
@@ -102,6 +116,7 @@ export class TrainingSession {
             points.forEach((p, l) => { series.ixt[l][k] = p.ixt; series.ity[l][k] = p.ity; });
           });
         }
+        if (rec.mi[MODEL_ESTIMATOR] || rec.mi[TRAIN_ESTIMATOR]) this.measurePartitions(k, k === K - 1);
         this.onLogged?.(k, epoch, layers);
       }
       const nb = net.trainEpoch(nTrain, config.optimizer, config.lr, config.momentum, config.shuffleBatches, logged);
@@ -121,6 +136,31 @@ export class TrainingSession {
     return ran;
   }
 
+  /** The bin partition of every layer measured in TypeScript (record/model-info.ts): under the
+   *  label model (and, at the last logged epoch, the layers' IB self-consistency) when the labels
+   *  were drawn from one; on the training and test rows apart with config.splitMi. */
+  private measurePartitions(k: number, last: boolean): void {
+    const { layers, engine, record: rec, data, nTrain } = this;
+    const model = rec.mi[MODEL_ESTIMATOR], train = rec.mi[TRAIN_ESTIMATOR], test = rec.mi[TEST_ESTIMATOR];
+    const fits: NonNullable<RunRecord['selfConsistency']> = [];
+    for (let l = 0; l < layers.act.length; l++) {
+      const act = engine.f32(layers.act[l], layers.width[l] * layers.stride);
+      const { cells, count } = cellsOf(act, layers.width[l], layers.n, layers.stride, this.config.binning);
+      if (model && data.labelProb) {
+        const p = modelInfo(cells, count, data.labelProb);
+        model.ixt[l][k] = p.ixt; model.ity[l][k] = p.ity;
+        if (last) fits.push(selfConsistency(cells, count, data.labelProb));
+      }
+      if (train && test) {
+        const a = subsetInfo(cells, count, this.order.subarray(0, nTrain), data.y, data.nClasses);
+        train.ixt[l][k] = a.ixt; train.ity[l][k] = a.ity;
+        const b = subsetInfo(cells, count, this.order.subarray(nTrain), data.y, data.nClasses);
+        test.ixt[l][k] = b.ixt; test.ity[l][k] = b.ity;
+      }
+    }
+    if (last && fits.length) rec.selfConsistency = fits;
+  }
+
   /** The logged points [from, to) as a Series (copies), e.g. to post from a worker. */
   slice(from: number, to = this.pointsDone): Series {
     const r = this.record, cut = (a: number[]) => a.slice(from, to), grid = (g: number[][]) => g.map(cut);
@@ -135,6 +175,9 @@ export class TrainingSession {
   /** The record so far, cut to the measured points (a complete RunRecord for buildResult). */
   snapshot(): RunRecord {
     const r = this.record;
-    return { repeat: r.repeat, seed: r.seed, status: r.status, ...this.slice(0), ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt } : {}) };
+    return {
+      repeat: r.repeat, seed: r.seed, status: r.status, ...this.slice(0), ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt } : {}),
+      ...(r.selfConsistency ? { selfConsistency: r.selfConsistency } : {}),
+    };
   }
 }

@@ -6,7 +6,7 @@ import { byDefault, checkBoundLabels, choices, configFromFlags, DEFAULT_EDGES, t
 import { ACTIVATIONS, DEFAULTS, ESTIMATOR_NAMES, MAX_QUANT_BITS, OPTIMIZERS, PRESETS } from '../../config/config.js';
 import { AUTO_S2_WIDTH } from '../../estimators/kde.js';
 import { IB12_THRESHOLD } from '../../data/ib12.js';
-import { checkRunFits, resolveDataset } from '../../node/datasets.js';
+import { checkRunFits, datasetOf } from '../../node/datasets.js';
 import { Interrupted, runRepeats } from '../../node/pool.js';
 import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
@@ -18,7 +18,7 @@ import { dumpDirOf } from '../../node/dump-writer.js';
 export async function runCommand(flags: RunFlags & { out: string; threads?: string; dumpActivations?: string }): Promise<void> {
   const config = configFromFlags(flags);
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
-  const data = resolveDataset(config.dataset, { labelColumn: config.labelColumn });
+  const data = datasetOf(config);
   checkRunFits(config, data);
   checkBoundLabels(config, data);
   prepareOutDir(flags.out);
@@ -95,7 +95,9 @@ export function addRunOptions(command: Command): Command {
     .option('--repeats <n>', `networks with seeds seed..seed+n-1, averaged ${byDefault(D.repeats)}`)
     .option('--seed <n>', `first seed ${byDefault(D.seed)}`)
     .option('--bound', 'compute the IB bound of the dataset, overlay it on the planes and store each layer\'s gap to it')
-    .option('--label-noise-gamma <g>', 'with --bound: bound for noisy labels p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data)')
+    .option('--split-mi', 'also measure the bin partition on the training rows and on the test rows apart (series bin-train, bin-test)')
+    .option('--labels <mode>', 'training labels: data, shuffled (a control: permuted over the rows) or noisy (drawn once from --label-noise-gamma\'s model; seeded by --seed)')
+    .option('--label-noise-gamma <g>', 'noisy label model p(y=1|x) = sigmoid(g (n + |S| - theta)) (12-bit data): the bound\'s with --bound, the training labels\' with --labels noisy')
     .option('--label-noise-theta <t>', `theta of the noisy label model (default ${IB12_THRESHOLD}, the ib12 threshold)`)
     .option('--compression-threshold <bits>', `I(X;T) must fall this much from its peak to count as compression ${byDefault(D.compressionThreshold)}`);
 }
