@@ -70,7 +70,7 @@ console.log(JSON.stringify({ epochs: DEFAULTS.epochs, estimators: ESTIMATOR_NAME
 `);
     const r = sh(process.execPath, ['probe.mjs'], app);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ epochs: 8000, estimators: ['bin', 'adaptive', 'kde-upper', 'kde-lower', 'exact'], rows: 4096, engine: 'function' });
+    expect(JSON.parse(r.stdout)).toEqual({ epochs: 8000, estimators: ['bin', 'adaptive', 'kde-upper', 'kde-lower', 'bin-8', 'bin-16', 'bin-100', 'exact'], rows: 4096, engine: 'function' });
     expect(existsSync(join(app, 'node_modules', 'infoplane', 'dist', 'index.d.ts'))).toBe(true);
     const ds = sh('npx', ['--no-install', 'infoplane', 'dataset', 'ib12', '--out', 'ib12.csv'], app);
     expect(ds.code, ds.stderr).toBe(0);
