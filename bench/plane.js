@@ -25,6 +25,7 @@ reader.close();
 const shape = { name: 'bench', layers: catalog.layers, activations: catalog.layers.map(() => 'tanh'), epochs: catalog.epochs, rows, widths };
 const units = planUnits(catalog.layers.length, catalog.epochs.length, false);
 
+/** @type {{ name: string, defer?: boolean, fn: (d?: { resolve: (v?: unknown) => void }) => void }[]} */
 const cases = [];
 for (const [what, estimators] of [['binning (30 edges)', 'bin'], ['KDE upper + lower', 'kde-upper,kde-lower']]) {
   for (const threads of [1, 2]) {

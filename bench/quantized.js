@@ -8,7 +8,7 @@ import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { Network } from '../dist/model/network.js';
 import { ib12 } from '../dist/data/ib12.js';
 import { ESTIMATORS } from '../dist/estimators/index.js';
-import { DEFAULTS } from '../dist/config.js';
+import { DEFAULTS } from '../dist/config/config.js';
 
 const json = process.argv.includes('--json');
 const module = loadWasmModule();

@@ -22,12 +22,12 @@ interface Shape { fall?: number; onset?: number; switchAt?: number; noise?: numb
 function network(seed: number, s: Shape): RunRecord {
   const u = seededUniform(seed), jitter = () => (u() - 0.5) * 2 * (s.noise ?? 0.02);
   const onset = s.onset ?? 100, fall = s.fall ?? 0, kOn = at(onset), sw = s.switchAt ?? 100;
-  const ixt = Array.from({ length: L }, (_, l) => EPOCHS.map((e, k) => {
+  const ixt = Array.from({ length: L }, (_, l) => EPOCHS.map((_e, k) => {
     const top = 10 - l;
     const v = k <= kOn ? top - 1 + k / kOn : top - fall * Math.min(1, (k - kOn) / (K - 1 - kOn) * 3);
     return v + jitter();
   }));
-  const ity = Array.from({ length: L }, () => EPOCHS.map((e, k) => {
+  const ity = Array.from({ length: L }, () => EPOCHS.map((_e, k) => {
     const base = 0.2 + 0.7 * Math.min(1, k / (kOn * 0.8));
     return base - (s.ityFall ?? 0) * Math.max(0, (k - kOn) / (K - 1 - kOn)) + jitter() / 10;
   }));
@@ -35,7 +35,7 @@ function network(seed: number, s: Shape): RunRecord {
     repeat: seed, seed, status: 'ok', epochs: EPOCHS,
     mi: { bin: { ixt, ity, settings: '' } },
     trainLoss: EPOCHS.map(() => 0.1), trainAcc: EPOCHS.map((e) => (e < onset ? 0.8 : 0.99)),
-    testLoss: EPOCHS.map((e, k) => 0.3 + (s.ityFall ? 0.3 * Math.max(0, (k - kOn) / (K - 1 - kOn)) : 0) + jitter() / 10),
+    testLoss: EPOCHS.map((_e, k) => 0.3 + (s.ityFall ? 0.3 * Math.max(0, (k - kOn) / (K - 1 - kOn)) : 0) + jitter() / 10),
     testAcc: EPOCHS.map((e) => (e < (s.testErrAt ?? 200) ? 0.6 : 0.98) + jitter() / 10),
     gradMean: Array.from({ length: L }, () => EPOCHS.map((e) => (e < sw ? 10 : 0.3))), gradStd: Array.from({ length: L }, () => EPOCHS.map(() => 1)),
   };

@@ -35,12 +35,12 @@ const fmtTick = (v: number) => (Math.abs(v) >= 1000 ? v.toExponential(0).replace
 export function chart(c: Chart): string {
   const W = c.width ?? 380, H = c.height ?? 260, m = { l: 48, r: 10, t: 22, b: 38 };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
-  const map = (a: Axis, v: number, px: number, flip: boolean) => {
+  const map = (a: Axis, v: number, flip: boolean) => {
     const t = a.log ? (Math.log10(Math.max(v, a.min)) - Math.log10(a.min)) / (Math.log10(a.max) - Math.log10(a.min)) : (v - a.min) / (a.max - a.min || 1);
     const tc = Math.min(1.02, Math.max(-0.02, t));
     return flip ? m.t + ph * (1 - tc) : m.l + pw * tc;
   };
-  const X = (v: number) => r1(map(c.x, v, pw, false)), Y = (v: number) => r1(map(c.y, v, ph, true));
+  const X = (v: number) => r1(map(c.x, v, false)), Y = (v: number) => r1(map(c.y, v, true));
   const ok = (p: [number, number]) => fin(p[0]) && fin(p[1]) && (!c.x.log || p[0] > 0) && (!c.y.log || p[1] > 0);
   const path = (pts: [number, number][]) => {
     let d = '', pen = false;
