@@ -23,13 +23,33 @@ function setup(hidden: number[], activation: Activation, batch: number, seed: nu
   engine.reset();
   const net = new Network(engine, { nInputs: 12, hidden, nClasses: 2, activation, batch, nRows: data.nRows });
   net.setData(data.X, data.y);
-  // a fixed, scrambled order: the first nTrain rows train
+  // a fixed, scrambled order: the first N_TRAIN rows train
   const order = Int32Array.from({ length: data.nRows }, (_, i) => (i * 2654435761) % 4096 >>> 0);
   net.setOrder(order);
   net.init(seed, false);
   const widths = [12, ...hidden, 2];
   const ref = refInitLayers(widths, hidden.map(() => ACT[activation]), seed, false);
   return { net, ref, order };
+}
+
+const N_TRAIN = 3277;
+
+/** Three epochs in wasm and in the reference (the first N_TRAIN rows of `order`): mini-batch count,
+ *  gradient mean and std per epoch, then the parameters, each within its relative tolerance. */
+function trainAndCompare(net: Network, ref: ReturnType<typeof refInitLayers>, order: Int32Array, batch: number,
+  opt: RefOptimizer, tol: { grad: number; params: number }, quant?: RefQuant) {
+  for (let epoch = 0; epoch < 3; epoch++) {
+    const nb = net.trainEpoch(N_TRAIN, opt.kind, opt.lr, opt.mu ?? 0.9, false, true);
+    expect(nb).toBe(Math.ceil(N_TRAIN / batch));
+    const want = refTrainEpoch(ref, data.X, data.y, order, N_TRAIN, batch, opt, quant);
+    const got = net.gradStats(nb);
+    relClose(got.filter((_, i) => i % 2 === 0), want.gradMean, tol.grad, `gradMean epoch ${epoch}`);
+    relClose(got.filter((_, i) => i % 2 === 1), want.gradStd, tol.grad, `gradStd epoch ${epoch}`);
+  }
+  for (let l = 0; l < ref.length; l++) {
+    relClose(net.params(l).W, ref[l].W, tol.params, `W${l}`);
+    relClose(net.params(l).b, ref[l].b, tol.params, `b${l}`);
+  }
 }
 
 describe('a whole epoch in wasm vs the reference trainer', () => {
@@ -53,21 +73,9 @@ describe('a whole epoch in wasm vs the reference trainer', () => {
     it(`${hidden.join('-')} ${activation} ${optimizer} batch ${batch}: params, gradient mean and std after 3 epochs`, () => {
       const { net, ref, order } = setup(hidden, activation, batch, 3);
       const opt: RefOptimizer = { kind: optimizer, lr, mu: 0.9 };
-      const nTrain = 3277;
-      for (let epoch = 0; epoch < 3; epoch++) {
-        const nb = net.trainEpoch(nTrain, optimizer, lr, 0.9, false, true);
-        expect(nb).toBe(Math.ceil(nTrain / batch));
-        const want = refTrainEpoch(ref, data.X, data.y, order, nTrain, batch, opt);
-        const got = net.gradStats(nb);
-        relClose(got.filter((_, i) => i % 2 === 0), want.gradMean, 2e-3, `gradMean epoch ${epoch}`);
-        relClose(got.filter((_, i) => i % 2 === 1), want.gradStd, 2e-3, `gradStd epoch ${epoch}`);
-      }
-      for (let l = 0; l < ref.length; l++) {
-        relClose(net.params(l).W, ref[l].W, 1e-3, `W${l}`);
-        relClose(net.params(l).b, ref[l].b, 1e-3, `b${l}`);
-      }
+      trainAndCompare(net, ref, order, batch, opt, { grad: 2e-3, params: 1e-3 });
       // net_eval: loss and accuracy of the train and test rows under the same weights
-      const [trL, trA, teL, teA] = net.evaluate(nTrain);
+      const [trL, trA, teL, teA] = net.evaluate(N_TRAIN);
       const x = new Float64Array(12 * 4096);
       for (let r = 0; r < 4096; r++) for (let i = 0; i < 12; i++) x[i * 4096 + r] = data.X[r * 12 + i];
       const acts = refMlpForward(x, ref, 4096);
@@ -76,12 +84,12 @@ describe('a whole epoch in wasm vs the reference trainer', () => {
       for (let j = 0; j < 4096; j++) {
         const r = order[j], yr = data.y[r];
         const loss = -Math.log(p[yr * 4096 + r]), hit = (p[4096 + r] > p[r] ? 1 : 0) === yr ? 1 : 0;
-        if (j < nTrain) { l0 += loss; a0 += hit; } else { l1 += loss; a1 += hit; }
+        if (j < N_TRAIN) { l0 += loss; a0 += hit; } else { l1 += loss; a1 += hit; }
       }
-      expect(trL).toBeCloseTo(l0 / nTrain, 4);
-      expect(teL).toBeCloseTo(l1 / (4096 - nTrain), 4);
-      expect(Math.abs(trA - a0 / nTrain)).toBeLessThanOrEqual(2 / nTrain);
-      expect(Math.abs(teA - a1 / (4096 - nTrain))).toBeLessThanOrEqual(2 / (4096 - nTrain));
+      expect(trL).toBeCloseTo(l0 / N_TRAIN, 4);
+      expect(teL).toBeCloseTo(l1 / (4096 - N_TRAIN), 4);
+      expect(Math.abs(trA - a0 / N_TRAIN)).toBeLessThanOrEqual(2 / N_TRAIN);
+      expect(Math.abs(teA - a1 / (4096 - N_TRAIN))).toBeLessThanOrEqual(2 / (4096 - N_TRAIN));
     });
   }
 });
@@ -105,18 +113,7 @@ describe('a whole quantized epoch in wasm vs the reference trainer (assembly/qua
         moving: hidden.map(() => [...REF_Q_EMA_START] as [number, number]),
       };
       const opt: RefOptimizer = { kind: 'adam', lr: 4e-3 };
-      const nTrain = 3277;
-      for (let epoch = 0; epoch < 3; epoch++) {
-        const nb = net.trainEpoch(nTrain, 'adam', 4e-3, 0.9, false, true);
-        const want = refTrainEpoch(ref, data.X, data.y, order, nTrain, batch, opt, quant);
-        const got = net.gradStats(nb);
-        relClose(got.filter((_, i) => i % 2 === 0), want.gradMean, 3e-3, `gradMean epoch ${epoch}`);
-        relClose(got.filter((_, i) => i % 2 === 1), want.gradStd, 3e-3, `gradStd epoch ${epoch}`);
-      }
-      for (let l = 0; l < ref.length; l++) {
-        relClose(net.params(l).W, ref[l].W, 2e-3, `W${l}`);
-        relClose(net.params(l).b, ref[l].b, 2e-3, `b${l}`);
-      }
+      trainAndCompare(net, ref, order, batch, opt, { grad: 3e-3, params: 2e-3 }, quant);
       const ranges = net.quantRanges() as [number, number][];
       expect(ranges.length).toBe(hidden.length + 1);
       expect(ranges[hidden.length]).toEqual([0, 1]);
@@ -127,7 +124,7 @@ describe('a whole quantized epoch in wasm vs the reference trainer (assembly/qua
       });
       if (moving) expect(ranges[0][1]).not.toBe(6); // the moving range moved
       // evaluation: every layer's values are levels of its grid, the output's too
-      net.evaluate(nTrain);
+      net.evaluate(N_TRAIN);
       net.widths.forEach((width, l) => {
         const levels = new Set(refQuantLevels(ranges[l][0], ranges[l][1], bits));
         const a = engine.f32(net.activationPtr(l), width * net.rowsPad);
