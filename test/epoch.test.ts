@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '../src/engine/engine.js';
 import { Network } from '../src/model/network.js';
 import { ib12 } from '../src/data/ib12.js';
-import { refInitLayers, refTrainEpoch, refMlpForward, refSoftmaxCeForward, refQuantLevels, refQuantRange, REF_Q_EMA_START, type RefOptimizer, type RefQuant } from '../src/reference/index.js';
+import { ACT, refInitLayers, refTrainEpoch, refMlpForward, refSoftmaxCeForward, refQuantLevels, refQuantRange, REF_Q_EMA_START, type RefOptimizer, type RefQuant } from '../src/reference/index.js';
 import type { Activation, OptimizerName } from '../src/config/config.js';
 
 const engine = await Engine.create(new WebAssembly.Module(readFileSync(new URL('../build/infoplane.wasm', import.meta.url))));
 const data = ib12();
-const ACT: Record<string, number> = { linear: 0, tanh: 1, relu: 2, sigmoid: 3, softsign: 4, softplus: 5 };
 
 function relClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string) {
   let scale = 0;
