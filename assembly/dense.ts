@@ -2,7 +2,8 @@
 // (refDenseForward, refDenseBackward). f32x4 lanes run across samples, because layer widths of
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
 // Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
-import { act4, act4x2_store, dact4, ACT_TANH } from './activation';
+import { act4, act4x2_store, dact4, ACT_TANH, ACT_RELU } from './activation';
+import { levels_of, level_step, q4 } from './levels';
 import { madd, hsum } from './util';
 
 // dst[0 .. 4m) = init + sum_k w[k] src_k[0 .. 4m) for m = 8 or 4 vectors of one row, where src_k is
@@ -43,31 +44,81 @@ import { madd, hsum } from './util';
   act4x2_store(act, q, v128.load(q), v128.load(q, 16)); act4x2_store(act, q + 32, v128.load(q, 32), v128.load(q, 48));
 }
 
-// dInp[q .. q + 64) = acc0..acc3 * f'(inp[q .. q + 64)), four vectors of one input row
+// g * f'(a), and with `mask` (a constant at the call site) 0 where a lies outside [lo, hi]: the
+// straight-through rule of a quantized layer (quantize.ts), `upper` alone when a >= lo is known
 // @ts-ignore: decorator
-@inline function dinp_store4(dInp: usize, inp: usize, actIn: i32, a0: v128, a1: v128, a2: v128, a3: v128): void {
-  v128.store(dInp, f32x4.mul(a0, dact4(actIn, v128.load(inp))));
-  v128.store(dInp, f32x4.mul(a1, dact4(actIn, v128.load(inp, 16))), 16);
-  v128.store(dInp, f32x4.mul(a2, dact4(actIn, v128.load(inp, 32))), 32);
-  v128.store(dInp, f32x4.mul(a3, dact4(actIn, v128.load(inp, 48))), 48);
+@inline function dgate(actIn: i32, g: v128, a: v128, mask: bool, upper: bool, vlo: v128, vhi: v128): v128 {
+  const r = f32x4.mul(g, dact4(actIn, a));
+  if (!mask) return r;
+  if (upper) return v128.and(r, f32x4.le(a, vhi));
+  return v128.and(r, v128.and(f32x4.ge(a, vlo), f32x4.le(a, vhi)));
+}
+
+// dInp[q .. q + 64) = acc0..acc3 * f'(inp[q .. q + 64)), four vectors of one input row (dgate)
+// @ts-ignore: decorator
+@inline function dinp_store4(dInp: usize, inp: usize, actIn: i32, a0: v128, a1: v128, a2: v128, a3: v128, mask: bool, upper: bool, vlo: v128, vhi: v128): void {
+  v128.store(dInp, dgate(actIn, a0, v128.load(inp), mask, upper, vlo, vhi));
+  v128.store(dInp, dgate(actIn, a1, v128.load(inp, 16), mask, upper, vlo, vhi), 16);
+  v128.store(dInp, dgate(actIn, a2, v128.load(inp, 32), mask, upper, vlo, vhi), 32);
+  v128.store(dInp, dgate(actIn, a3, v128.load(inp, 48), mask, upper, vlo, vhi), 48);
 }
 
 // in place: four vectors of W^T dOut -> times f'(inp)
 // @ts-ignore: decorator
-@inline function dact_inplace16(dInp: usize, inp: usize, actIn: i32): void {
-  dinp_store4(dInp, inp, actIn, v128.load(dInp), v128.load(dInp, 16), v128.load(dInp, 32), v128.load(dInp, 48));
+@inline function dact_inplace16(dInp: usize, inp: usize, actIn: i32, mask: bool, upper: bool, vlo: v128, vhi: v128): void {
+  dinp_store4(dInp, inp, actIn, v128.load(dInp), v128.load(dInp, 16), v128.load(dInp, 32), v128.load(dInp, 48), mask, upper, vlo, vhi);
 }
 
 // dense_forward: out [nOut][B] = act(W [nOut][nIn] . inp [nIn][B] + b [nOut])
 export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32): void {
-  // a copy of the loops for tanh, the paper's activation, with the activation a constant
-  if (act == ACT_TANH) forward_loops(out, inp, W, b, nIn, nOut, B, ACT_TANH);
-  else forward_loops(out, inp, W, b, nIn, nOut, B, act);
+  // copies of the loops for tanh and relu, the paper's activations, with the activation a constant
+  const z = f32x4.splat(0);
+  if (act == ACT_TANH) forward_loops(out, inp, W, b, nIn, nOut, B, ACT_TANH, false, 0, z, z, z, z, false, false, 0);
+  else if (act == ACT_RELU) forward_loops(out, inp, W, b, nIn, nOut, B, ACT_RELU, false, 0, z, z, z, z, false, false, 0);
+  else forward_loops(out, inp, W, b, nIn, nOut, B, act, false, 0, z, z, z, z, false, false, 0);
 }
 
+// dense_forward_q: dense_forward into save [nOut][B] (the unquantized activations), and in the same
+// pass out [nOut][B] = their levels on [lo, hi] (levels.ts, 2^bits levels; save == out allowed:
+// then only the levels stay); mm f32[2] = min and max of save over all B columns (NaN left out).
+export function dense_forward_q(out: usize, save: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32,
+  lo: f32, hi: f32, bits: i32, mm: usize): void {
+  const top = levels_of(bits), step = level_step(lo, hi, bits), inv = <f32>1.0 / step;
+  const vlo = f32x4.splat(lo), vinv = f32x4.splat(inv), vstep = f32x4.splat(step), vtop = f32x4.splat(top);
+  const qd = out - save;
+  // the clamps go where no value can pass them: tanh lies in [-1, 1] and its top level's k is
+  // floor((hi - lo) inv + 1/2) <= top; relu's values are >= 0 >= lo
+  const fitTop = Mathf.floor((hi - lo) * inv + <f32>0.5) <= top;
+  if (act == ACT_TANH && lo == -1 && hi == 1 && fitTop) forward_loops(save, inp, W, b, nIn, nOut, B, ACT_TANH, true, qd, vlo, vinv, vstep, vtop, false, false, mm);
+  else if (act == ACT_TANH) forward_loops(save, inp, W, b, nIn, nOut, B, ACT_TANH, true, qd, vlo, vinv, vstep, vtop, true, true, mm);
+  else if (act == ACT_RELU && lo <= 0) forward_loops(save, inp, W, b, nIn, nOut, B, ACT_RELU, true, qd, vlo, vinv, vstep, vtop, false, true, mm);
+  else forward_loops(save, inp, W, b, nIn, nOut, B, act, true, qd, vlo, vinv, vstep, vtop, true, true, mm);
+}
+
+// the vector of activations v: to p, its levels to p + qd; returns v (for the running min/max)
 // @ts-ignore: decorator
-@inline function forward_loops(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32): void {
+@inline function quant_put(p: usize, v: v128, qd: usize, vlo: v128, vinv: v128, vstep: v128, vtop: v128, clampLo: bool, clampHi: bool): v128 {
+  v128.store(p, v);
+  v128.store(p + qd, q4(v, vlo, vinv, vstep, vtop, clampLo, clampHi));
+  return v;
+}
+
+// the vector of activations at p: its levels to p + qd; returns it
+// @ts-ignore: decorator
+@inline function quant_vec(p: usize, qd: usize, vlo: v128, vinv: v128, vstep: v128, vtop: v128, clampLo: bool, clampHi: bool): v128 {
+  const v = v128.load(p);
+  v128.store(p + qd, q4(v, vlo, vinv, vstep, vtop, clampLo, clampHi));
+  return v;
+}
+
+// The loops of dense_forward (quant false) and dense_forward_q (quant true; qd = out - save, the
+// grid splatted; everything quantization adds is under `if (quant)`, a constant at each call site).
+// @ts-ignore: decorator
+@inline function forward_loops(out: usize, inp: usize, W: usize, b: usize, nIn: i32, nOut: i32, B: i32, act: i32,
+  quant: bool, qd: usize, vlo: v128, vinv: v128, vstep: v128, vtop: v128, clampLo: bool, clampHi: bool, mm: usize): void {
   const rowBytes = <usize>B << 2;
+  // running min/max: pmin(acc, v) = v < acc ? v : acc keeps acc for a NaN v; two pairs, one per row of a block
+  let mn0 = f32x4.splat(Infinity), mx0 = f32x4.splat(-Infinity), mn1 = mn0, mx1 = mx0;
   let s = 0;
   for (; s + 16 <= B; s += 16) {
     const so = <usize>s << 2;
@@ -86,8 +137,32 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
         p += rowBytes;
       }
       const q = out + <usize>o * rowBytes + so, r = q + rowBytes;
+      if (quant && act != ACT_TANH) {
+        // the activations straight from the accumulators (tanh's pair code stores them itself)
+        let v = quant_put(q, act4(act, a0), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        let u = quant_put(r, act4(act, c0), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v); mn1 = f32x4.pmin(mn1, u); mx1 = f32x4.pmax(mx1, u);
+        v = quant_put(q + 16, act4(act, a1), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        u = quant_put(r + 16, act4(act, c1), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v); mn1 = f32x4.pmin(mn1, u); mx1 = f32x4.pmax(mx1, u);
+        v = quant_put(q + 32, act4(act, a2), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        u = quant_put(r + 32, act4(act, c2), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v); mn1 = f32x4.pmin(mn1, u); mx1 = f32x4.pmax(mx1, u);
+        v = quant_put(q + 48, act4(act, a3), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        u = quant_put(r + 48, act4(act, c3), qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v); mn1 = f32x4.pmin(mn1, u); mx1 = f32x4.pmax(mx1, u);
+        continue;
+      }
       act4x2_store(act, q, a0, a1); act4x2_store(act, q + 32, a2, a3);
       act4x2_store(act, r, c0, c1); act4x2_store(act, r + 32, c2, c3);
+      if (quant) {
+        for (let j: usize = 0; j < 64; j += 16) {
+          const v = quant_vec(q + j, qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+          const u = quant_vec(r + j, qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+          mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v);
+          mn1 = f32x4.pmin(mn1, u); mx1 = f32x4.pmax(mx1, u);
+        }
+      }
     }
   }
   // an odd last output: 32 samples per pass (eight accumulators; with four, each add would wait
@@ -102,11 +177,25 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
       const q = q0 + (<usize>t << 2);
       dot_row32(q, inp + (<usize>t << 2), rowBytes, nIn, w0, 4, bias);
       act_inplace16(act, q); act_inplace16(act, q + 64);
+      if (quant) {
+        for (let j: usize = 0; j < 64; j += 16) {
+          const v = quant_vec(q + j, qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+          const u = quant_vec(q + 64 + j, qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+          mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v);
+          mn1 = f32x4.pmin(mn1, u); mx1 = f32x4.pmax(mx1, u);
+        }
+      }
     }
     for (; t < s; t += 16) {
       const q = q0 + (<usize>t << 2);
       dot_row16(q, inp + (<usize>t << 2), rowBytes, nIn, w0, 4, bias);
       act_inplace16(act, q);
+      if (quant) {
+        for (let j: usize = 0; j < 64; j += 16) {
+          const v = quant_vec(q + j, qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+          mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v);
+        }
+      }
     }
   }
   for (; s < B; s += 4) {
@@ -119,8 +208,25 @@ export function dense_forward(out: usize, inp: usize, W: usize, b: usize, nIn: i
         a0 = madd(a0, v128.load32_splat(w0 + (<usize>i << 2)), v128.load(p));
         p += rowBytes;
       }
-      v128.store(out + <usize>o * rowBytes + so, act4(act, a0));
+      const q = out + <usize>o * rowBytes + so;
+      v128.store(q, act4(act, a0));
+      if (quant) {
+        const v = quant_vec(q, qd, vlo, vinv, vstep, vtop, clampLo, clampHi);
+        mn0 = f32x4.pmin(mn0, v); mx0 = f32x4.pmax(mx0, v);
+      }
     }
+  }
+  if (quant) {
+    // the accumulators hold no NaN, so the pairs combine in any order
+    mn0 = f32x4.pmin(mn0, mn1); mx0 = f32x4.pmax(mx0, mx1);
+    let smin: f32 = Infinity, smax: f32 = -Infinity;
+    for (let j = 0; j < 4; j++) {
+      const x = f32x4.extract_lane(mn0, 0), y = f32x4.extract_lane(mx0, 0);
+      smin = x < smin ? x : smin; smax = smax < y ? y : smax;
+      mn0 = i32x4.shuffle(mn0, mn0, 1, 2, 3, 0); mx0 = i32x4.shuffle(mx0, mx0, 1, 2, 3, 0);
+    }
+    store<f32>(mm, smin);
+    store<f32>(mm, smax, 4);
   }
 }
 
@@ -140,8 +246,22 @@ export function dense_param_grad(dW: usize, db: usize, dOut: usize, inp: usize, 
 }
 
 export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32): void {
-  if (actIn == ACT_TANH) input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, ACT_TANH);
-  else input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, actIn);
+  const z = f32x4.splat(0);
+  if (actIn == ACT_TANH) input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, ACT_TANH, false, false, z, z);
+  else if (actIn == ACT_RELU) input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, ACT_RELU, false, false, z, z);
+  else input_grad(dInp, dOut, inp, W, nIn, wStride, nOut, B, actIn, false, false, z, z);
+}
+
+// dense_input_grad_q: dense_input_grad into a quantized layer, straight through its levels:
+// dInp = (W^T dOut) * f'(save) where lo <= save <= hi, else 0, save [nIn][B] its unquantized
+// activations (quantize_backward's rule in the same pass).
+export function dense_input_grad_q(dInp: usize, dOut: usize, save: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  // tanh on [-1, 1] passes everything (a NaN has diverged the net anyway); relu's values are >= lo <= 0
+  if (actIn == ACT_TANH && lo <= -1 && hi >= 1) input_grad(dInp, dOut, save, W, nIn, wStride, nOut, B, ACT_TANH, false, false, vlo, vhi);
+  else if (actIn == ACT_TANH) input_grad(dInp, dOut, save, W, nIn, wStride, nOut, B, ACT_TANH, true, false, vlo, vhi);
+  else if (actIn == ACT_RELU && lo <= 0) input_grad(dInp, dOut, save, W, nIn, wStride, nOut, B, ACT_RELU, true, true, vlo, vhi);
+  else input_grad(dInp, dOut, save, W, nIn, wStride, nOut, B, actIn, true, false, vlo, vhi);
 }
 
 // db [nOut] = sum over the B columns of dOut [nOut][B]
@@ -245,7 +365,8 @@ export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize,
 
 // dInp [nIn][B] = (W [nOut][nIn]^T . dOut [nOut][B]) * f'(inp [nIn][B]), f the activation actIn
 // @ts-ignore: decorator
-@inline function input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32): void {
+@inline function input_grad(dInp: usize, dOut: usize, inp: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32, actIn: i32,
+  mask: bool, upper: bool, vlo: v128, vhi: v128): void {
   const rowBytes = <usize>B << 2, wStep = <usize>wStride << 2;
   let s = 0;
   for (; s + 16 <= B; s += 16) {
@@ -265,8 +386,8 @@ export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize,
         w += wStep;
       }
       const q = <usize>i * rowBytes + so, r = q + rowBytes;
-      dinp_store4(dInp + q, inp + q, actIn, a0, a1, a2, a3);
-      dinp_store4(dInp + r, inp + r, actIn, c0, c1, c2, c3);
+      dinp_store4(dInp + q, inp + q, actIn, a0, a1, a2, a3, mask, upper, vlo, vhi);
+      dinp_store4(dInp + r, inp + r, actIn, c0, c1, c2, c3, mask, upper, vlo, vhi);
     }
   }
   // an odd last input: 32 samples per pass, as in forward_loops
@@ -277,12 +398,12 @@ export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize,
     for (; t + 32 <= s; t += 32) {
       const q = q0 + (<usize>t << 2);
       dot_row32(dInp + q, dOut + (<usize>t << 2), rowBytes, nOut, wi, wStep, f32x4.splat(0));
-      dact_inplace16(dInp + q, inp + q, actIn); dact_inplace16(dInp + q + 64, inp + q + 64, actIn);
+      dact_inplace16(dInp + q, inp + q, actIn, mask, upper, vlo, vhi); dact_inplace16(dInp + q + 64, inp + q + 64, actIn, mask, upper, vlo, vhi);
     }
     for (; t < s; t += 16) {
       const q = q0 + (<usize>t << 2);
       dot_row16(dInp + q, dOut + (<usize>t << 2), rowBytes, nOut, wi, wStep, f32x4.splat(0));
-      dact_inplace16(dInp + q, inp + q, actIn);
+      dact_inplace16(dInp + q, inp + q, actIn, mask, upper, vlo, vhi);
     }
   }
   for (; s < B; s += 4) {
@@ -295,7 +416,7 @@ export function dense_input_grad(dInp: usize, dOut: usize, inp: usize, W: usize,
         d += rowBytes;
       }
       const q = <usize>i * rowBytes + so;
-      v128.store(dInp + q, f32x4.mul(acc, dact4(actIn, v128.load(inp + q))));
+      v128.store(dInp + q, dgate(actIn, acc, v128.load(inp + q), mask, upper, vlo, vhi));
     }
   }
 }

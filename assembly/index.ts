@@ -4,7 +4,7 @@ import { Net, Layer } from './net';
 export { alloc, arena_reset, arena_top } from './memory';
 export { rng_seed, rng_next, rng_below, rng_uniform, rng_normal, rng_shuffle, init_truncated_normal } from './rng';
 export { act_forward, act_backward } from './activation';
-export { dense_forward, dense_backward } from './dense';
+export { dense_forward, dense_backward, dense_forward_q, dense_input_grad_q } from './dense';
 export { softmax_ce_forward, softmax_ce_backward } from './softmax';
 export { sgd_step, momentum_step, adam_step } from './optim';
 export { mi_create, mi_bytes, mi_binned, mi_binned_explicit, act_range, ebab_create, ebab_bytes, ebab_edges } from './entropy';

@@ -6,7 +6,7 @@ import { rng_seed, rng_shuffle, init_truncated_normal } from './rng';
 import { dense_forward, dense_param_grad, dense_input_grad } from './dense';
 import { barrier, share } from './team';
 import { softmax_ce_forward, softmax_ce_backward } from './softmax';
-import { quant_create, quant_reset, quant_layer_target, quant_layer_forward, quant_layer_backward, quantize_forward, quant_bits, quant_range } from './quantize';
+import { quant_create, quant_reset, quant_layer_target, quant_layer_forward, quant_layer_dense_forward, quant_layer_input_grad, quantize_forward, quant_bits, quant_range } from './quantize';
 import { sgd_step, momentum_step, adam_step } from './optim';
 import { ACT_LINEAR } from './activation';
 import { mi_binned } from './entropy';
@@ -165,10 +165,11 @@ function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: 
   for (let l = 0; l < L; l++) {
     const ly = layer(net, l);
     const out = evalRows ? ly.actEval : ly.actTrain;
-    // quantized: the dense layer writes where the backward pass keeps the unquantized values,
-    // then thread 0 puts the layer on its levels in `out`
-    const quantized = q != 0 && l < L - 1, dst = quantized ? quant_layer_target(q, l, out, !evalRows) : out;
+    // quantized: a wide layer's threads write where the backward pass keeps the unquantized
+    // values, then thread 0 puts the layer on its levels in `out`; a narrow one does both at once
+    const quantized = q != 0 && l < L - 1;
     if (wide(ly.width, T)) {
+      const dst = quantized ? quant_layer_target(q, l, out, !evalRows) : out;
       if (serial) barrier(net.bar, T);
       const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
       if (hi > lo) {
@@ -183,8 +184,8 @@ function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: 
       serial = false;
     } else {
       if (t == 0) {
-        dense_forward(dst, inp, W(net, ly), bias(net, ly), ly.fanIn, ly.width, B, ly.act);
-        if (quantized) quant_layer_forward(q, l, out, dst, ly.width, n, B, !evalRows);
+        if (quantized) quant_layer_dense_forward(q, l, out, inp, W(net, ly), bias(net, ly), ly.fanIn, ly.width, n, B, !evalRows);
+        else dense_forward(out, inp, W(net, ly), bias(net, ly), ly.fanIn, ly.width, B, ly.act);
       }
       serial = true;
     }
@@ -267,16 +268,17 @@ function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool): bool 
       dense_param_grad(g + (<usize>ly.w << 2), g + (<usize>ly.b << 2), dOut, inp, ly.fanIn, ly.width, B);
     }
     // quantized: straight through the levels (f' of the saved unquantized values, quantize.ts)
-    const q = net.quant, actIn = l > 0 && q == 0 ? prev.act : ACT_LINEAR;
+    const q = net.quant;
     if (parIn) {
       const lo = share(ly.fanIn, t, T, 2), hi = share(ly.fanIn, t + 1, T, 2);
       if (hi > lo) {
-        dense_input_grad(dIn + <usize>lo * rowBytes, dOut, inp + <usize>lo * rowBytes, W(net, ly) + (<usize>lo << 2), hi - lo, ly.fanIn, ly.width, B, actIn);
+        const dI = dIn + <usize>lo * rowBytes, w = W(net, ly) + (<usize>lo << 2);
+        if (q) quant_layer_input_grad(q, l - 1, lo, dI, dOut, w, hi - lo, ly.fanIn, ly.width, B);
+        else dense_input_grad(dI, dOut, inp + <usize>lo * rowBytes, w, hi - lo, ly.fanIn, ly.width, B, prev.act);
       }
-      if (q) { barrier(net.bar, T); if (t == 0) quant_layer_backward(q, l - 1, dIn, ly.fanIn, B); }
     } else if (l > 0 && t == 0) {
-      dense_input_grad(dIn, dOut, inp, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B, actIn);
-      if (q) quant_layer_backward(q, l - 1, dIn, ly.fanIn, B);
+      if (q) quant_layer_input_grad(q, l - 1, 0, dIn, dOut, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B);
+      else dense_input_grad(dIn, dOut, inp, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B, prev.act);
     }
     if (parOut || parIn) { barrier(net.bar, T); serial = false; }
     else serial = true; // every thread keeps the same flags, so they meet at the same barriers

@@ -4,11 +4,13 @@
 // the gradient passes the quantizer unchanged where lo <= a <= hi and is 0 outside (as TensorFlow's
 // fake quantization, which the paper's code uses), times f'(z) of the unquantized a = f(z).
 //
-// Level arithmetic, all in f32 (src/reference/quantize.ts repeats it bit for bit):
-//   step = (hi - lo) / (2^bits - 1), inv = 1 / step
-//   k    = clamp(floor((a - lo) * inv + 0.5), 0, 2^bits - 1)       (NaN stays NaN)
-//   q    = lo + k * step
+// The level arithmetic is levels.ts's (src/reference/quantize.ts repeats it bit for bit). A
+// training batch goes through dense.ts's fused kernels (dense_forward_q, dense_input_grad_q): the
+// rounding happens where the activation is applied, and the straight-through mask where its
+// derivative is, so quantization adds no pass over the layer's [unit][sample] buffers.
 import { dact4, ACT_TANH, ACT_SOFTSIGN, ACT_SIGMOID } from './activation';
+import { dense_forward_q, dense_input_grad_q } from './dense';
+import { levels_of, q1, q4 } from './levels';
 import { alloc } from './memory';
 
 /** Unbounded activations: the range is a moving average of the batches' ranges. */
@@ -16,9 +18,6 @@ export const Q_EMA_DECAY: f64 = 0.999;
 /** Its starting range (TensorFlow's moving-average quantizer starts there). */
 export const Q_EMA_LO0: f64 = -6.0;
 export const Q_EMA_HI0: f64 = 6.0;
-
-// @ts-ignore: decorator
-@inline function levels_of(bits: i32): f32 { return <f32>((1 << bits) - 1); }
 
 // quantize_forward: q[n] = the level nearest a[n] on [lo, hi] (2^bits levels); with save != 0,
 // save[n] = a[n] first (the backward pass needs the unquantized values). In place (q == a) allowed.
@@ -36,15 +35,6 @@ export function quantize_forward(q: usize, a: usize, save: usize, n: i32, lo: f3
   }
 }
 
-/** One value by the lane rule of q4 (pmax/pmin keep a NaN k: it is their first operand). */
-// @ts-ignore: decorator
-@inline function q1(v: f32, lo: f32, inv: f32, step: f32, top: f32): f32 {
-  let k = Mathf.floor((v - lo) * inv + <f32>0.5);
-  k = k < 0 ? 0 : k;
-  k = top < k ? top : k;
-  return lo + k * step;
-}
-
 // eight values per pass; `withSave` is a constant at each call site
 // @ts-ignore: decorator
 @inline function q8_loop(q: usize, a: usize, save: usize, n8: i32, lo: f32, inv: f32, step: f32, top: f32, withSave: bool): void {
@@ -58,13 +48,6 @@ export function quantize_forward(q: usize, a: usize, save: usize, n: i32, lo: f3
     v128.store(pq, q4(v1, vlo, vinv, vstep, vtop), 16);
     pa += 32; pq += 32;
   }
-}
-
-// @ts-ignore: decorator
-@inline function q4(v: v128, vlo: v128, vinv: v128, vstep: v128, vtop: v128): v128 {
-  let k = f32x4.floor(f32x4.add(f32x4.mul(f32x4.sub(v, vlo), vinv), f32x4.splat(0.5)));
-  k = f32x4.pmin(f32x4.pmax(k, f32x4.splat(0)), vtop); // NaN in k stays NaN (first operand)
-  return f32x4.add(vlo, f32x4.mul(k, vstep));
 }
 
 // quantize_rows: quantize_forward of act [nUnits][B] (all B columns, a -> q), and in the same pass
@@ -216,10 +199,26 @@ export function quant_layer_forward(qp: usize, l: i32, out: usize, a: usize, wid
   } else quantize_forward(out, a, 0, width * B, <f32>ql.lo, <f32>ql.hi, q.bits);
 }
 
-/** d [width][B], the gradient at hidden layer l's quantized output -> at its pre-activation. */
-export function quant_layer_backward(qp: usize, l: i32, d: usize, width: i32, B: i32): void {
+/** Hidden layer l's dense layer and its levels in one pass (dense_forward_q): out [width][B] =
+ *  the levels of act(W inp + b) (inp [nIn][B], first n columns samples), the same numbers as
+ *  dense_forward then quant_layer_forward. */
+export function quant_layer_dense_forward(qp: usize, l: i32, out: usize, inp: usize, W: usize, b: usize, nIn: i32, width: i32, n: i32, B: i32, training: bool): void {
+  const q = changetype<Quant>(qp), ql = qlayer(q, l);
+  const lo = <f32>ql.lo, hi = <f32>ql.hi;
+  if (training) { ql.blo = lo; ql.bhi = hi; }
+  dense_forward_q(out, training ? ql.save : out, inp, W, b, nIn, width, B, ql.act, lo, hi, q.bits, q.scratch);
+  if (!training || !ql.moving) return;
+  // the kernel's min/max covers all B columns; a batch with padding columns (the epoch's last,
+  // at most) takes them from its n samples in a second pass
+  if (n < B) quantize_rows(out, ql.save, width, n, B, lo, hi, q.bits, q.scratch);
+  ema_step(changetype<usize>(ql), q.scratch);
+}
+
+/** dense_input_grad into hidden layer l's units [u0, u0 + nIn) (dInp and W already offset to u0),
+ *  straight through its levels with the range its last training batch used (dense_input_grad_q). */
+export function quant_layer_input_grad(qp: usize, l: i32, u0: i32, dInp: usize, dOut: usize, W: usize, nIn: i32, wStride: i32, nOut: i32, B: i32): void {
   const ql = qlayer(changetype<Quant>(qp), l);
-  quantize_backward(d, d, ql.save, width * B, ql.blo, ql.bhi, ql.act);
+  dense_input_grad_q(dInp, dOut, ql.save + (<usize>(u0 * B) << 2), W, nIn, wStride, nOut, B, ql.act, ql.blo, ql.bhi);
 }
 
 /** out f64[2] = the range layer l is quantized to now (l = hidden: the softmax output, [0, 1]). */

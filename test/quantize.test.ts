@@ -246,3 +246,68 @@ describe('reference gradients of a quantized network', () => {
     });
   }
 });
+
+describe('fused kernels: dense_forward_q and dense_input_grad_q equal the two-pass kernels bit for bit', () => {
+  type FEx = {
+    dense_forward_q(out: number, save: number, inp: number, W: number, b: number, nIn: number, nOut: number, B: number, act: number,
+      lo: number, hi: number, bits: number, mm: number): void;
+    dense_input_grad_q(dInp: number, dOut: number, save: number, W: number, nIn: number, wStride: number, nOut: number, B: number,
+      act: number, lo: number, hi: number): void;
+    dense_forward(out: number, inp: number, W: number, b: number, nIn: number, nOut: number, B: number, act: number): void;
+    dense_backward(dInp: number, dW: number, db: number, dOut: number, inp: number, W: number, nIn: number, nOut: number, B: number, actIn: number): void;
+  };
+  const fx = w.ex as unknown as FEx;
+  const rng = new RefRng(23, 9);
+  // [act, lo, hi]: each of the kernel's specialisations (tanh on its own range and a narrower one,
+  // relu on a moving range below 0 and one above, a generic activation)
+  const cases: [number, number, number][] = [
+    [ACT.tanh, -1, 1], [ACT.tanh, -0.6, 0.7], [ACT.relu, -0.02, 2.5], [ACT.relu, 0.3, 1.5],
+    [ACT.sigmoid, 0, 1], [ACT.softplus, -0.1, 2], [ACT.linear, -1.5, 1.5],
+  ];
+  for (const [act, lo, hi] of cases) {
+    for (const [nIn, nOut, B] of [[12, 10, 256], [10, 7, 52], [3, 5, 4], [5, 1, 100], [4, 3, 36]]) {
+      it(`act ${act} on [${lo}, ${hi}], ${nIn} -> ${nOut}, B ${B}`, () => {
+        for (const bits of [8, 4, 1]) {
+          w.reset();
+          const inp = Float32Array.from({ length: nIn * B }, () => 1.5 * rng.normal());
+          const Wt = Float32Array.from({ length: nOut * nIn }, () => rng.normal() / Math.sqrt(nIn));
+          const bv = Float32Array.from({ length: nOut }, () => 0.5 * rng.normal());
+          bv[0] = 20; // a saturated unit: tanh exactly 1, relu above the range
+          const pi = w.putF32(inp), pW = w.putF32(Wt), pb = w.putF32(bv);
+          // two passes
+          const a2 = w.allocF32(nOut * B), q2 = w.allocF32(nOut * B);
+          fx.dense_forward(a2, pi, pW, pb, nIn, nOut, B, act);
+          ex.quantize_forward(q2, a2, 0, nOut * B, lo, hi, bits);
+          const save = w.getF32(a2, nOut * B), levels = w.getF32(q2, nOut * B);
+          // fused, with a save buffer and in place
+          const ps = w.allocF32(nOut * B), pq = w.allocF32(nOut * B), mm = w.allocF32(2);
+          fx.dense_forward_q(pq, ps, pi, pW, pb, nIn, nOut, B, act, lo, hi, bits, mm);
+          sameBits(w.getF32(ps, nOut * B), save, 'save');
+          sameBits(w.getF32(pq, nOut * B), levels, 'levels');
+          const finite = Array.from(save).filter((v) => !Number.isNaN(v));
+          expect(Array.from(w.getF32(mm, 2))).toEqual([Math.min(...finite), Math.max(...finite)]);
+          const pp = w.allocF32(nOut * B);
+          fx.dense_forward_q(pp, pp, pi, pW, pb, nIn, nOut, B, act, lo, hi, bits, mm);
+          sameBits(w.getF32(pp, nOut * B), levels, 'in place');
+          // backward into this layer from a next layer of 3 units: dense_backward (linear) then
+          // quantize_backward, against the fused kernel, whole and as a slice of inputs [1, nOut)
+          const nNext = 3;
+          const W2 = w.putF32(Float32Array.from({ length: nNext * nOut }, () => rng.normal()));
+          const dOut = w.putF32(Float32Array.from({ length: nNext * B }, () => rng.normal()));
+          const dI = w.allocF32(nOut * B), dW = w.allocF32(nNext * nOut), db = w.allocF32(nNext);
+          fx.dense_backward(dI, dW, db, dOut, pq, W2, nOut, nNext, B, ACT.linear);
+          ex.quantize_backward(dI, dI, ps, nOut * B, lo, hi, act);
+          const want = w.getF32(dI, nOut * B);
+          const dF = w.allocF32(nOut * B);
+          fx.dense_input_grad_q(dF, dOut, ps, W2, nOut, nOut, nNext, B, act, lo, hi);
+          sameBits(w.getF32(dF, nOut * B), want, 'dInp');
+          if (nOut > 1) {
+            const dS = w.allocF32((nOut - 1) * B);
+            fx.dense_input_grad_q(dS, dOut, ps + 4 * B, W2 + 4, nOut - 1, nOut, nNext, B, act, lo, hi);
+            sameBits(w.getF32(dS, (nOut - 1) * B), want.slice(B), 'dInp slice');
+          }
+        }
+      });
+    }
+  }
+});
