@@ -149,4 +149,6 @@ export type InfoplaneResult = TrainingResult | ExternalResult;
 export interface Timing {
   startedAt: string; seconds: number; threads: number; epochsPerSecond: number;
   node: string; host: string;
+  /** Trained on the relaxed core (fused multiply-add where the host has it; absent: the plain core). */
+  relaxedSimd?: true;
 }

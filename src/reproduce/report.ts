@@ -16,7 +16,8 @@ import { MODEL_ESTIMATOR } from '../record/model-info.js';
 export interface ReproductionSummary {
   format: 'infoplane-reproduction/2';
   scale: 'full' | 'quick';
-  settings: { repeats: number; epochs: number; miPoints: number; seed: number; kdeSamples: number; threads: number };
+  /** relaxedSimd: trained on the relaxed core (fused multiply-add where the host has it) */
+  settings: { repeats: number; epochs: number; miPoints: number; seed: number; kdeSamples: number; threads: number; relaxedSimd?: true };
   seconds: number;
   studies: { name: string; title: string; report: string; networks: number }[];
   claims: ClaimRow[];
@@ -197,7 +198,7 @@ ${CHART_CSS}
 </style></head><body>
 <h1>Reproduction of "Opening the Black Box of Deep Neural Networks via Information" (Shwartz-Ziv and Tishby, 2017)</h1>
 <p>${s.scale === 'quick' ? '<b>Quick version</b> (fewer networks and epochs than the paper): ' : ''}${s.settings.repeats} networks per setting, ${s.settings.epochs} epochs,
-MI on the reference code's log schedule with ${s.settings.miPoints} points, first seed ${seed}; ${s.seconds.toFixed(0)} s on ${s.settings.threads} thread(s).
+MI on the reference code's log schedule with ${s.settings.miPoints} points, first seed ${seed}; ${s.seconds.toFixed(0)} s on ${s.settings.threads} thread(s)${s.settings.relaxedSimd ? ' with relaxed SIMD (fused multiply-add: the low bits depend on the host)' : ''}.
 Every quantity is measured per network, then summarized by its mean, a seeded BCa bootstrap 95% CI over networks and n; verdicts come from the stated rule and test
 (<code>reproduced</code>, <code>not reproduced</code>, or <code>inconclusive</code> when the interval straddles the threshold or there are too few networks).
 Thresholds are noise floors measured on the same networks. The method is in docs/SCIENCE.md of the infoplane repository.</p>

@@ -9,25 +9,27 @@ import { FULL, QUICK, studies, type StudyName } from '../../reproduce/studies.js
 import { effectText, evaluateClaims } from '../../reproduce/claims.js';
 import { renderReproduction, type ReproductionSummary } from '../../reproduce/report.js';
 import { sweepWithProgress } from './sweep.js';
+import { addRelaxedSimdOption, applyRelaxedSimd } from '../terminal.js';
 import { writeFileAtomic } from '../../node/atomic.js';
 import type { CellResult } from '../../record/sweep.js';
 
-interface ReproduceFlags { quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; seed?: string; threads?: string; out: string; only?: string }
+interface ReproduceFlags { quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; seed?: string; threads?: string; relaxedSimd?: boolean; out: string; only?: string }
 
 export function register(program: Command): void {
-  program.command('reproduce')
+  addRelaxedSimdOption(program.command('reproduce')
     .description("run the paper's studies with their controls (linear net, shuffled labels, full-batch, noisy labels) and judge each claim over networks; resumable")
     .option('--quick', `reduced version: ${QUICK.repeats} networks x ${QUICK.epochs} epochs per setting (full: ${FULL.repeats} x ${FULL.epochs})`)
     .option('--repeats <n>', 'override the networks per setting')
     .option('--epochs <n>', 'override the epochs')
     .option('--mi-points <n>', 'override the points of the log MI schedule')
     .option('--seed <n>', 'first seed of every study (network r uses seed + r)', '0')
-    .option('--threads <n>', 'worker threads (default: number of cores)')
+    .option('--threads <n>', 'worker threads (default: number of cores)'))
     .option('--out <dir>', 'output folder: DIR/reproduce.json, DIR/reproduce.html and one sweep per study', 'runs/reproduce')
     .option('--only <part>', 'shwartz-ziv (their studies) or lorenzen (quantized nets, exact planes); default both')
     .action(async (flags: ReproduceFlags) => {
       if (flags.only !== undefined && flags.only !== 'shwartz-ziv' && flags.only !== 'lorenzen') throw new UsageError(`--only: "${flags.only}" is not shwartz-ziv or lorenzen`);
       const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
+      const relaxed = applyRelaxedSimd(flags.relaxedSimd);
       const scale = { ...(flags.quick ? QUICK : FULL) };
       if (flags.repeats !== undefined) scale.repeats = posInt('repeats', flags.repeats);
       if (flags.epochs !== undefined) scale.epochs = posInt('epochs', flags.epochs);
@@ -38,7 +40,7 @@ export function register(program: Command): void {
       const full = !flags.quick && scale.repeats >= FULL.repeats && scale.epochs >= FULL.epochs;
       const summary: ReproductionSummary = {
         format: 'infoplane-reproduction/2', scale: full ? 'full' : 'quick',
-        settings: { ...scale, threads }, seconds: 0, studies: [], claims: [], exploratory: [], sensitivity: [], dpi: [],
+        settings: { ...scale, threads, ...(relaxed ? { relaxedSimd: true as const } : {}) }, seconds: 0, studies: [], claims: [], exploratory: [], sensitivity: [], dpi: [],
       };
       for (const study of flags.only === 'lorenzen' ? [] : studies(scale)) {
         // every study is a resumable sweep: rerunning the command continues where it stopped
