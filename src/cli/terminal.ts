@@ -33,8 +33,8 @@ export function addRelaxedSimdOption<C extends { option(flags: string, descripti
 
 /** Chooses the core for --relaxed-simd; when it is unavailable says so in one line on stderr and
  *  goes on with the plain core. Returns whether the relaxed core runs. */
-export function applyRelaxedSimd(requested: boolean | undefined): boolean {
-  const choice = useRelaxedSimd(requested === true);
+export function applyRelaxedSimd(requested: boolean | undefined, supported?: () => boolean): boolean {
+  const choice = useRelaxedSimd(requested === true, supported);
   if (choice.note) process.stderr.write(`infoplane: ${choice.note}\n`);
   return choice.relaxed;
 }
