@@ -14,12 +14,13 @@ import { chooseCore, coreFile, relaxedSimdSupported, RELAXED_UNAVAILABLE } from 
 import { loadCore, loadWasmModule, nodeRelaxedSimd, relaxedInUse, useRelaxedSimd } from '../dist/engine/wasm-node.js';
 import { createEngineWithThreads, loadThreadsModule } from '../dist/node/team.js';
 import { applyRelaxedSimd } from '../dist/cli/terminal.js';
-import { Network, type NetworkShape } from '../dist/model/network.js';
+import type { NetworkShape } from '../dist/model/network.js';
 import { ACT, ACT_NAMES, ALL_ACTS, refDenseBackward, refDenseForward } from '../src/reference/index.js';
 import type { Activation, OptimizerName } from '../src/config/config.js';
 import { loadWasm, type Wasm } from './helpers/wasm.js';
 import { TestData } from './helpers/data.js';
 import { cli } from './helpers/cli.js';
+import { trainAll as train } from './helpers/train.js';
 
 const F32_EPS = 2 ** -23;
 const build = (relaxed: boolean) => fileURLToPath(new URL(`../build/${coreFile({ relaxed })}`, import.meta.url));
@@ -181,24 +182,6 @@ describe('relaxed kernels against the plain ones and the TypeScript twins', () =
     expect(Array.from(rn)).toEqual(Array.from(pn));
   });
 });
-
-/** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
-function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number): Float64Array {
-  engine.reset();
-  const net = new Network(engine, shape);
-  net.setData(X, y);
-  net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
-  net.init(5, false);
-  const nTrain = Math.round(0.8 * shape.nRows);
-  const out: ArrayLike<number>[] = [];
-  for (let e = 0; e < epochs; e++) {
-    out.push([net.trainEpoch(nTrain, optimizer, optimizer === 'sgd' ? 0.05 : 1e-3, 0.9, true, e % 2 === 0)]);
-    out.push(net.evaluate(nTrain));
-    for (let l = 0; l < net.nLayers; l++) out.push(engine.f32(net.activationPtr(l), net.widths[l] * net.rowsPad).slice());
-  }
-  for (let l = 0; l < net.nLayers; l++) { const p = net.params(l); out.push(p.W, p.b); }
-  return Float64Array.from(out.flatMap((a) => Array.from(a)));
-}
 
 describe('training on the relaxed core', () => {
   const d = new TestData(31);

@@ -10,33 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { createEngineWithThreads, threadsPay } from '../dist/node/team.js';
-import { Network, type NetworkShape } from '../dist/model/network.js';
+import type { NetworkShape } from '../dist/model/network.js';
 import { threadsPerNetwork } from '../dist/node/pool.js';
 import { DEFAULTS } from '../dist/config/config.js';
 import type { Activation, OptimizerName } from '../src/config/config.js';
 import { TestData } from './helpers/data.js';
+import { trainAll as train } from './helpers/train.js';
 
 const engines: Engine[] = [];
 afterAll(() => engines.forEach((e) => e.close()));
-
-/** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
-function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number) {
-  engine.reset();
-  const net = new Network(engine, shape);
-  net.setData(X, y);
-  net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
-  net.init(5, false);
-  const nTrain = Math.round(0.8 * shape.nRows);
-  const out: ArrayLike<number>[] = [];
-  for (let e = 0; e < epochs; e++) {
-    out.push([net.trainEpoch(nTrain, optimizer, optimizer === 'sgd' ? 0.05 : 1e-3, 0.9, true, e % 2 === 0)]);
-    if (e % 2 === 0) out.push(net.gradStats(1));
-    out.push(net.evaluate(nTrain));
-    for (let l = 0; l < net.nLayers; l++) out.push(engine.f32(net.activationPtr(l), net.widths[l] * net.rowsPad).slice());
-  }
-  for (let l = 0; l < net.nLayers; l++) { const p = net.params(l); out.push(p.W, p.b); }
-  return Float64Array.from(out.flatMap((a) => Array.from(a)));
-}
 
 describe('one network on several threads', () => {
   const d = new TestData(11);
