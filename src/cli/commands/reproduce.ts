@@ -16,6 +16,7 @@ import { mergeSweeps } from '../../sweep/merge.js';
 import { sweepWithProgress } from './sweep.js';
 import { lockFolder, prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import type { CellResult } from '../../record/sweep.js';
+import { Interrupted } from '../../node/pool.js';
 
 interface ReproduceFlags {
   quick?: boolean; repeats?: string; epochs?: string; miPoints?: string; seed?: string; threads?: string; out: string; only?: string;
@@ -73,11 +74,17 @@ async function reproduceCommand(flags: ReproduceFlags): Promise<void> {
     prepareOutDir(flags.out);
     release = lockFolder(flags.out);
   }
+  let stopped = false;
+  const onSignal = () => { stopped = true; };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const file = shard ? startShard(flags.out, shard, plan, threads) : undefined;
     const cells = new Map<string, CellResult[]>();
     let trained = 0;
     for (const [k, study] of list.entries()) {
+      // a signal between two studies, when no sweep listens, must stop the rest too
+      if (stopped) throw new Interrupted(`interrupted before the study ${study.name}: the networks trained so far are saved in ${flags.out}; rerun the same command to finish`);
       const r = await sweepWithProgress(study.spec, join(flags.out, study.name), { threads, resume: true, shard: slices?.[k] }, study.name);
       trained += r.trained;
       if (r.merged) cells.set(study.name, r.merged.cells);
@@ -88,6 +95,8 @@ async function reproduceCommand(flags: ReproduceFlags): Promise<void> {
     process.stdout.write(`shard ${shard!.i}/${shard!.n}: ${trained} network(s) trained in ${seconds.toFixed(1)} s (${threads} thread(s)) into ${flags.out}; `
       + `when all ${shard!.n} are done: infoplane reproduce --merge DIR... --out OUT\n`);
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     release();
   }
 }
