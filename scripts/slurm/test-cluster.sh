@@ -81,6 +81,15 @@ wait_job() { # JOB: until no task is pending or running
   fail "job $1 still in the queue after 300 s"
 }
 task_state() { scontrol -o show job "$1" | grep -o 'JobState=[A-Z_]*' | cut -d= -f2; }
+cancel_task1() { # JOB OUT: scancel task 1 once it saved a network in OUT/shard-1; wait for the job
+  for _ in $(seq 1200); do [ "$(saved "$2/shard-1")" -ge 1 ] && break; sleep 0.1; done
+  [ "$(saved "$2/shard-1")" -ge 1 ] || fail "$2: task 1 saved nothing within 120 s"
+  scancel "${1}_1"
+  wait_job "$1"
+  local s
+  s=$(task_state "${1}_1")
+  [ "$s" = CANCELLED ] || fail "$2: task 1 is $s after scancel, not CANCELLED"
+}
 same() { # A B: byte-identical folders
   diff -r "$1" "$2" >/dev/null || { diff -rq "$1" "$2" >&2 || true; fail "$2 differs from $1"; }
   echo "  $2 == $1 byte for byte ($(find "$2" -type f | wc -l) files)"
@@ -100,12 +109,7 @@ same whole a/merged
 
 step "array job with task 1 cancelled mid-run"
 job=$(submit b "0-$((SHARDS - 1))")
-for _ in $(seq 1200); do [ "$(saved b/shard-1)" -ge 1 ] && break; sleep 0.1; done
-[ "$(saved b/shard-1)" -ge 1 ] || fail "task 1 saved nothing within 120 s"
-scancel "${job}_1"
-wait_job "$job"
-s=$(task_state "${job}_1")
-[ "$s" = CANCELLED ] || fail "task 1 is $s after scancel, not CANCELLED"
+cancel_task1 "$job" b
 n1=$(saved b/shard-1)
 [ "$n1" -lt $((NETS / SHARDS)) ] || fail "task 1 finished all its networks before scancel (timing); rerun"
 echo "  task 1 cancelled with $n1 of $((NETS / SHARDS)) networks saved"
@@ -154,12 +158,7 @@ rsubmit() { # ARRAY -> job id
     "$SLURM_DIR/reproduce.sbatch" r "$SHARDS" "${RQ[@]}" | cut -d';' -f1
 }
 job=$(rsubmit "0-$((SHARDS - 1))")
-for _ in $(seq 1200); do [ "$(saved r/shard-1)" -ge 1 ] && break; sleep 0.1; done
-[ "$(saved r/shard-1)" -ge 1 ] || fail "reproduce task 1 saved nothing within 120 s"
-scancel "${job}_1"
-wait_job "$job"
-s=$(task_state "${job}_1")
-[ "$s" = CANCELLED ] || fail "reproduce task 1 is $s after scancel, not CANCELLED"
+cancel_task1 "$job" r
 for i in 0 2 3; do
   s=$(task_state "${job}_$i")
   [ "$s" = COMPLETED ] || { cat "log/${job}_$i.out" >&2; fail "reproduce array task $i: $s"; }
