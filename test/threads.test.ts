@@ -20,11 +20,12 @@ const engines: Engine[] = [];
 afterAll(() => engines.forEach((e) => e.close()));
 
 /** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
-function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number) {
+function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number, bits = 0) {
   engine.reset();
   const net = new Network(engine, shape);
   net.setData(X, y);
   net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
+  if (bits) net.quantize(bits);
   net.init(5, false);
   const nTrain = Math.round(0.8 * shape.nRows);
   const out: ArrayLike<number>[] = [];
@@ -44,18 +45,22 @@ describe('one network on several threads', () => {
   const X = Float32Array.from({ length: N * nIn }, () => d.uniform(-1, 1));
   const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
 
+  // [1100, 33, 5] and [1100, 40, 7]: over TEAM_MIN_PARAMS parameters (the optimizer step and the
+  // gradient statistics shared by ranges), and a second layer narrower than TEAM_MIN_UNITS but with
+  // enough weights to be split by its (odd or even number of) units; the last one quantized
   it.each([
-    ['tanh', 'sgd', [300, 20]], ['relu', 'adam', [130, 257, 9]], ['sigmoid', 'momentum', [20, 200]],
-  ] as [Activation, OptimizerName, number[]][])('%s, %s, hidden %j: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden) => {
+    ['tanh', 'sgd', [300, 20], 0], ['relu', 'adam', [130, 257, 9], 0], ['sigmoid', 'momentum', [20, 200], 0],
+    ['tanh', 'sgd', [1100, 33, 5], 0], ['tanh', 'adam', [1100, 40, 7], 6],
+  ] as [Activation, OptimizerName, number[], number][])('%s, %s, hidden %j, %i bits: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden, bits) => {
     const shape: NetworkShape = { nInputs: nIn, hidden, nClasses: 3, activation, batch: 128, nRows: N };
     const one = await Engine.create(loadWasmModule());
-    const ref = train(one, shape, X, y, optimizer, 4);
+    const ref = train(one, shape, X, y, optimizer, 4, bits);
     for (const T of [2, 3]) {
       const team = await createEngineWithThreads(T);
       engines.push(team);
       expect(team.threads).toBe(T);
       expect(threadsPay(team, [...hidden, 3])).toBe(true);
-      const got = train(team, shape, X, y, optimizer, 4);
+      const got = train(team, shape, X, y, optimizer, 4, bits);
       expect(got.length).toBe(ref.length);
       let diff = 0;
       for (let i = 0; i < ref.length; i++) if (!Object.is(got[i], ref[i])) diff++;
