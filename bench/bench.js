@@ -86,7 +86,7 @@ if (mnistData) {
   for (let e = 0; e < 300; e++) net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false); // realistic activations
   net.evaluate(N_TRAIN);
   const ex = engine.exports, N = data.nRows, B = net.rowsPad, y = net.labelsPtr(), L = net.nLayers;
-  const kde = ex.kde_create(N, 10, 2), kout = engine.alloc(8 * 4);
+  const kde = ex.kde_create(N, 10, 2, 1), kout = engine.alloc(8 * 4);
   cases.push({
     name: 'KDE upper+lower, one layer 4096 x 10 (paper net L1 after 300 epochs, s2 1e-3)', unit: 'ms', perRun: 1,
     fn: () => ex.kde_mi(kde, net.activationPtr(0), 10, N, B, y, 0, 0, 1e-3, kout),

@@ -83,6 +83,41 @@ describe('one network on several threads', () => {
   });
 });
 
+describe('the KDE bounds on several threads', () => {
+  /** kde_mi of `units` x N activations on `engine`'s threads: the four bounds in nats. */
+  function kde(engine: Engine, act: Float32Array, units: number, N: number, y: Int32Array, used?: Int32Array) {
+    engine.reset();
+    const B = (N + 3) & ~3, T = engine.threads, ex = engine.exports;
+    const ap = engine.alloc(4 * units * B), yp = engine.alloc(4 * N), out = engine.alloc(32);
+    const rp = used ? engine.alloc(4 * used.length) : 0;
+    engine.f32(ap, units * B).set(act);
+    engine.i32(yp, N).set(y);
+    if (used) engine.i32(rp, used.length).set(used);
+    const ctx = ex.kde_create(used ? used.length : N, units, 4, T);
+    const args = [ctx, ap, units, N, B, yp, rp, used ? used.length : 0, 0.5, out];
+    engine.team?.call('kde_mi_team', args);
+    ex.kde_mi_team(ctx, ap, units, N, B, yp, rp, used ? used.length : 0, 0.5, out, 0, T);
+    return engine.f64(out, 4).slice();
+  }
+
+  it('2 and 3 threads give the bits of 1 (blocks of 128 rows shared out, all rows and a subset)', async () => {
+    const d = new TestData(12);
+    const N = 2903, units = 8, B = (N + 3) & ~3; // 23 blocks of 128 rows: waves of 2 and 3 with a ragged end
+    const act = Float32Array.from({ length: units * B }, () => d.uniform(-1, 1));
+    const y = Int32Array.from({ length: N }, (_, i) => (i % 7 === 0 ? 3 : Math.floor(d.uniform(0, 3))));
+    const used = Int32Array.from({ length: 1517 }, (_, i) => Math.min(N - 1, Math.floor(i * 1.7)));
+    const one = await Engine.create(loadWasmModule());
+    const ref = [kde(one, act, units, N, y), kde(one, act, units, N, y, used)];
+    expect(ref.flatMap((r) => Array.from(r)).every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      expect(Array.from(kde(team, act, units, N, y))).toEqual(Array.from(ref[0]));
+      expect(Array.from(kde(team, act, units, N, y, used))).toEqual(Array.from(ref[1]));
+    }
+  }, 120_000);
+});
+
 describe('run --threads with fewer networks than threads', () => {
   it('gives one wide network both threads, with the same infoplane.json as one thread', () => {
     const bin = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
