@@ -4,12 +4,14 @@ import type { Engine } from '../../dist/engine/engine.js';
 import { Network, type NetworkShape } from '../../dist/model/network.js';
 import type { OptimizerName } from '../../src/config/config.js';
 
-/** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
-export function trainAll(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number): Float64Array {
+/** Trains `epochs` epochs (activations quantized to `bits` if given) and returns every number a run
+ *  reports, plus the parameters. */
+export function trainAll(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number, bits = 0): Float64Array {
   engine.reset();
   const net = new Network(engine, shape);
   net.setData(X, y);
   net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
+  if (bits) net.quantize(bits);
   net.init(5, false);
   const nTrain = Math.round(0.8 * shape.nRows);
   const out: ArrayLike<number>[] = [];
