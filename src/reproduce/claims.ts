@@ -183,7 +183,7 @@ function claim3(s: Studies, seed: number): ClaimRow | null {
     const atTop = fits.filter((i) => meanOf(fitOf(i, 'beta')) >= 2 ** BETA_GRID_TOP);
     notes.push(`IB self-consistency (the encoder p(t|x) ~ p(t) exp(-beta KL[p(y|x) || p(y|t)]) that best explains each layer's own encoder), fitted for every layer: remaining divergence in bits ${d}, ` +
       'in brackets the part no beta removes, because the IB encoder cannot tell apart cells with the same decoder p(y|t) (a layer that keeps such cells apart holds information about X that says nothing about Y). ' +
-      'The bound\'s own solutions satisfy the equations exactly (0 bits), so this is how far the layers are from "satisfied".' +
+      'The bound\'s own solutions satisfy the equations exactly (0 bits), so this is how far the layers are from "satisfied"; for scale, at beta = 0 the divergence is the layer\'s H(T) = I(X;T).' +
       (atTop.length ? ` For ${atTop.map(layerName).join(', ')} the best beta is at the top of the grid (2^${BETA_GRID_TOP}): the fit prefers the beta -> infinity limit.` : ''));
   } else notes.push('IB self-consistency: not measured (needs model-drawn labels).');
   return {
