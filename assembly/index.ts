@@ -14,7 +14,7 @@ export { thread_init } from './team';
 // least TEAM_MIN_PARAMS parameters (the optimizer step split by ranges); hosts read these.
 export { PAR_UNITS as TEAM_MIN_UNITS, PAR_PARAMS as TEAM_MIN_PARAMS } from './net';
 export { sort_unique_f32, sort_scratch_bytes } from './sort';
-export { kde_create, kde_bytes, kde_mi } from './kde';
+export { kde_create, kde_bytes, kde_mi, kde_mi_team } from './kde';
 // Quantized activations (exact information planes): grid rounding, straight-through backward.
 export { quantize_forward, quantize_rows, quantize_backward } from './quantize';
 

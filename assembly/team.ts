@@ -20,6 +20,11 @@ const SCRATCH = memory.data(32 * MAX_THREADS, 16);
 // @ts-ignore: decorator
 @inline export function thread_scratch(): usize { return SCRATCH + (<usize>threadId << 5); }
 
+// Spins before a thread sleeps at a barrier (tens of microseconds): waking a sleeping thread
+// costs more than that on a virtual machine, and thread 0's serial steps between the shared
+// ones (the small layers, the loss) are that short.
+const SPIN = 1 << 16;
+
 /** Wait until all T threads have arrived. `bar` points to two i32 (arrived, generation), zero at
  *  first; the last thread to arrive resets the count and advances the generation. */
 export function barrier(bar: usize, T: i32): void {
@@ -32,8 +37,7 @@ export function barrier(bar: usize, T: i32): void {
       atomic.notify(bar + 4, T - 1);
       return;
     }
-    // a short spin first: the other threads are usually a few microseconds behind
-    for (let i = 0; i < 4000; i++) if (atomic.load<i32>(bar, 4) != gen) return;
+    for (let i = 0; i < SPIN; i++) if (atomic.load<i32>(bar, 4) != gen) return;
     while (atomic.load<i32>(bar, 4) == gen) atomic.wait<i32>(bar + 4, gen, -1);
   } else {
     unreachable(); // T > 1 needs the threads build

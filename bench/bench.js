@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { runNetwork } from '../dist/train/run-network.js';
-import { DEFAULTS } from '../dist/config/config.js';
+import { DEFAULTS, PRESETS } from '../dist/config/config.js';
+import { TrainingSession } from '../dist/train/session.js';
+import { datasetOf } from '../dist/node/datasets.js';
 import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
 import { tfjsPeer, torchPeer, torchMnistPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';
@@ -79,6 +81,18 @@ if (mnistData) {
     name: `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD, 2 threads (one network)`, unit: 'samples/s', perRun: mnistData.nRows,
     fn: () => net2.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
   });
+  // an epoch of `run --preset mnist` as it runs (MI every epoch): training with gradient statistics
+  // on the 8,000 training rows, the forward of all 10,000, the KDE bounds and bins of 5 layers; on
+  // one thread and on two (every part but the bins shared, the same bits)
+  const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000 }; // more than the bench runs (MI every epoch)
+  const mnistRun = datasetOf(config);
+  for (const threads of [1, 2]) {
+    const session = new TrainingSession(threads === 1 ? await Engine.create(module) : await createEngineWithThreads(2), config, mnistRun);
+    cases.push({
+      name: `mnist preset, one MI epoch (train 8000 rows + eval + KDE + bins), ${threads} thread${threads > 1 ? 's' : ''}`, unit: 'samples/s', perRun: session.nTrain,
+      fn: () => session.advance(1), maxTime: 10, minSamples: 3,
+    });
+  }
 }
 // ---- rival estimators: KDE bounds, adaptive vs fixed binning ----
 {
@@ -86,7 +100,7 @@ if (mnistData) {
   for (let e = 0; e < 300; e++) net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false); // realistic activations
   net.evaluate(N_TRAIN);
   const ex = engine.exports, N = data.nRows, B = net.rowsPad, y = net.labelsPtr(), L = net.nLayers;
-  const kde = ex.kde_create(N, 10, 2), kout = engine.alloc(8 * 4);
+  const kde = ex.kde_create(N, 10, 2, 1), kout = engine.alloc(8 * 4);
   cases.push({
     name: 'KDE upper+lower, one layer 4096 x 10 (paper net L1 after 300 epochs, s2 1e-3)', unit: 'ms', perRun: 1,
     fn: () => ex.kde_mi(kde, net.activationPtr(0), 10, N, B, y, 0, 0, 1e-3, kout),
@@ -172,6 +186,8 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   // (infoplane's one-thread case above; a case named "... N threads" is paired with PyTorch's N)
   const mnistCases = Object.keys(results).filter((k) => k.includes('784-1024') && results[k]['samples/s']);
   if (mnistCases.length === 2) line('  MNIST net, one network: 2 threads / 1 thread', results[mnistCases[1]]['samples/s'] / results[mnistCases[0]]['samples/s'], 'x');
+  const presetCases = Object.keys(results).filter((k) => k.startsWith('mnist preset, one MI epoch'));
+  if (presetCases.length === 2) line('  mnist preset, one MI epoch: 2 threads / 1 thread', results[presetCases[1]]['samples/s'] / results[presetCases[0]]['samples/s'], 'x');
   if (mnistData && mnistCases.length) {
     for (const threads of [1, 2]) {
       const m = torchMnistPeer(mnistData, threads, 8);

@@ -20,11 +20,12 @@ const engines: Engine[] = [];
 afterAll(() => engines.forEach((e) => e.close()));
 
 /** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
-function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number) {
+function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number, bits = 0) {
   engine.reset();
   const net = new Network(engine, shape);
   net.setData(X, y);
   net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
+  if (bits) net.quantize(bits);
   net.init(5, false);
   const nTrain = Math.round(0.8 * shape.nRows);
   const out: ArrayLike<number>[] = [];
@@ -44,18 +45,22 @@ describe('one network on several threads', () => {
   const X = Float32Array.from({ length: N * nIn }, () => d.uniform(-1, 1));
   const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
 
+  // [1100, 33, 5] and [1100, 40, 7]: over TEAM_MIN_PARAMS parameters (the optimizer step and the
+  // gradient statistics shared by ranges), and a second layer narrower than TEAM_MIN_UNITS but with
+  // enough weights to be split by its (odd or even number of) units; the last one quantized
   it.each([
-    ['tanh', 'sgd', [300, 20]], ['relu', 'adam', [130, 257, 9]], ['sigmoid', 'momentum', [20, 200]],
-  ] as [Activation, OptimizerName, number[]][])('%s, %s, hidden %j: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden) => {
+    ['tanh', 'sgd', [300, 20], 0], ['relu', 'adam', [130, 257, 9], 0], ['sigmoid', 'momentum', [20, 200], 0],
+    ['tanh', 'sgd', [1100, 33, 5], 0], ['tanh', 'adam', [1100, 40, 7], 6],
+  ] as [Activation, OptimizerName, number[], number][])('%s, %s, hidden %j, %i bits: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden, bits) => {
     const shape: NetworkShape = { nInputs: nIn, hidden, nClasses: 3, activation, batch: 128, nRows: N };
     const one = await Engine.create(loadWasmModule());
-    const ref = train(one, shape, X, y, optimizer, 4);
+    const ref = train(one, shape, X, y, optimizer, 4, bits);
     for (const T of [2, 3]) {
       const team = await createEngineWithThreads(T);
       engines.push(team);
       expect(team.threads).toBe(T);
       expect(threadsPay(team, [...hidden, 3])).toBe(true);
-      const got = train(team, shape, X, y, optimizer, 4);
+      const got = train(team, shape, X, y, optimizer, 4, bits);
       expect(got.length).toBe(ref.length);
       let diff = 0;
       for (let i = 0; i < ref.length; i++) if (!Object.is(got[i], ref[i])) diff++;
@@ -76,6 +81,41 @@ describe('one network on several threads', () => {
     expect(threadsPerNetwork([job([1024, 20]), job([1024, 20], 1)], 2, m)).toBe(1);
     expect(threadsPerNetwork([job([10, 7, 5, 4, 3])], 2, m)).toBe(1);
   });
+});
+
+describe('the KDE bounds on several threads', () => {
+  /** kde_mi of `units` x N activations on `engine`'s threads: the four bounds in nats. */
+  function kde(engine: Engine, act: Float32Array, units: number, N: number, y: Int32Array, used?: Int32Array) {
+    engine.reset();
+    const B = (N + 3) & ~3, T = engine.threads, ex = engine.exports;
+    const ap = engine.alloc(4 * units * B), yp = engine.alloc(4 * N), out = engine.alloc(32);
+    const rp = used ? engine.alloc(4 * used.length) : 0;
+    engine.f32(ap, units * B).set(act);
+    engine.i32(yp, N).set(y);
+    if (used) engine.i32(rp, used.length).set(used);
+    const ctx = ex.kde_create(used ? used.length : N, units, 4, T);
+    const args = [ctx, ap, units, N, B, yp, rp, used ? used.length : 0, 0.5, out];
+    engine.team?.call('kde_mi_team', args);
+    ex.kde_mi_team(ctx, ap, units, N, B, yp, rp, used ? used.length : 0, 0.5, out, 0, T);
+    return engine.f64(out, 4).slice();
+  }
+
+  it('2 and 3 threads give the bits of 1 (blocks of 128 rows shared out, all rows and a subset)', async () => {
+    const d = new TestData(12);
+    const N = 2903, units = 8, B = (N + 3) & ~3; // 23 blocks of 128 rows: waves of 2 and 3 with a ragged end
+    const act = Float32Array.from({ length: units * B }, () => d.uniform(-1, 1));
+    const y = Int32Array.from({ length: N }, (_, i) => (i % 7 === 0 ? 3 : Math.floor(d.uniform(0, 3))));
+    const used = Int32Array.from({ length: 1517 }, (_, i) => Math.min(N - 1, Math.floor(i * 1.7)));
+    const one = await Engine.create(loadWasmModule());
+    const ref = [kde(one, act, units, N, y), kde(one, act, units, N, y, used)];
+    expect(ref.flatMap((r) => Array.from(r)).every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      expect(Array.from(kde(team, act, units, N, y))).toEqual(Array.from(ref[0]));
+      expect(Array.from(kde(team, act, units, N, y, used))).toEqual(Array.from(ref[1]));
+    }
+  }, 120_000);
 });
 
 describe('run --threads with fewer networks than threads', () => {
