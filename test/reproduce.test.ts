@@ -142,7 +142,7 @@ describe('the reproduction report draws the figures of every claim', () => {
   function studies(): Map<StudyName, CellResult[]> {
     const withCi = (c: CellResult, bound: boolean) => {
       const r = c.result, band = (g: number[][]) => g.map((row) => row.map((v) => [v - 0.1, v + 0.1] as [number, number]));
-      r.ci95 = { mi: { bin: { ixt: band(r.mi.bin.ixt), ity: band(r.mi.bin.ity) } } } as InfoplaneResult['ci95'];
+      r.ci95 = { mi: { bin: { ixt: band(r.mi.bin.ixt), ity: band(r.mi.bin.ity) } } } as unknown as InfoplaneResult['ci95'];
       if (bound) r.bound = { points: [{ beta: null, ixt: 0, ity: 0 }, { beta: 1, ixt: 3, ity: 0.7 }, { beta: 10, ixt: 12, ity: 0.95 }], labelModel: { kind: 'noisy' } } as InfoplaneResult['bound'];
       return c;
     };
