@@ -7,7 +7,7 @@ export { act_forward, act_backward } from './activation';
 export { dense_forward, dense_backward } from './dense';
 export { softmax_ce_forward, softmax_ce_backward } from './softmax';
 export { sgd_step, momentum_step, adam_step } from './optim';
-export { mi_create, mi_bytes, mi_binned, mi_binned_explicit, act_range, ebab_create, ebab_bytes, ebab_edges } from './entropy';
+export { mi_create, mi_bytes, mi_binned, mi_binned_team, mi_binned_explicit, act_range, ebab_create, ebab_bytes, ebab_edges } from './entropy';
 export { net_create, net_bytes, net_init, net_quantize, net_quant_range, net_train_epoch, net_train_epoch_team, net_grad_stats, net_eval, net_eval_team, net_mi_binned, net_params_finite } from './net';
 export { thread_init } from './team';
 // Threads pay for a network with a layer at least TEAM_MIN_UNITS wide (split by units) or at

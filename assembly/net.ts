@@ -292,7 +292,10 @@ function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool): bool 
       dense_input_grad(dIn, dOut, inp, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B, actIn);
       if (q) quant_layer_backward(q, l - 1, dIn, ly.fanIn, B);
     }
-    if (parOut || parIn) { barrier(net.bar, T); serial = false; }
+    // the first layer, split by the same units as the gradient into it, reads only this thread's
+    // rows of it and writes no gradient below itself: it need not wait for the others
+    const own = l == 1 && parIn && q == 0 && wide(prev, T);
+    if (parOut || parIn) { if (!own) barrier(net.bar, T); serial = false; }
     else serial = true; // every thread keeps the same flags, so they meet at the same barriers
     const tmp = dOut; dOut = dIn; dIn = tmp;
   }

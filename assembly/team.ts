@@ -20,10 +20,11 @@ const SCRATCH = memory.data(32 * MAX_THREADS, 16);
 // @ts-ignore: decorator
 @inline export function thread_scratch(): usize { return SCRATCH + (<usize>threadId << 5); }
 
-// Spins before a thread sleeps at a barrier (tens of microseconds): waking a sleeping thread
-// costs more than that on a virtual machine, and thread 0's serial steps between the shared
-// ones (the small layers, the loss) are that short.
-const SPIN = 1 << 16;
+// Loads a thread spins on before it sleeps at a barrier: about 130 us at the 0.5 ns per load
+// measured on this repo's 2-core VM. Waking a sleeping vCPU costs more than thread 0's serial
+// steps between the shared ones (the 20-wide layers and the softmax of the MNIST net: 40-50 us a
+// mini-batch), so the spin covers them; on a loaded machine it wastes at most that much per wait.
+const SPIN = 1 << 18;
 
 /** Wait until all T threads have arrived. `bar` points to two i32 (arrived, generation), zero at
  *  first; the last thread to arrive resets the count and advances the generation. */

@@ -11,7 +11,9 @@ import { runNetwork } from '../dist/train/run-network.js';
 import { DEFAULTS, PRESETS } from '../dist/config/config.js';
 import { TrainingSession } from '../dist/train/session.js';
 import { datasetOf } from '../dist/node/datasets.js';
-import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
+import { refInitLayers, refTrainEpoch, refMiBinned, refSelfConsistencyLoss } from '../dist/reference/index.js';
+import { cellsOf, fitBeta, selfConsistency } from '../dist/record/model-info.js';
+import { relabel } from '../dist/data/relabel.js';
 import { tfjsPeer, torchPeer, torchMnistPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';
 import { loadCore, loadWasmModule, nodeRelaxedSimd, useRelaxedSimd } from '../dist/engine/wasm-node.js';
@@ -196,6 +198,19 @@ for (const k of Object.keys(results).filter((k) => k.endsWith(RELAXED))) {
   }
   line('TS reference: binned MI of 6 layers (no forward)', median(mt), 'ms');
   line('  infoplane / TS reference, MI', median(mt) / results['  of which binned MI of 6 layers only'.trim()].ms, 'x');
+  // IB self-consistency fit of the 6 layers' bin partitions under the noisy label model (gamma 5):
+  // the loss summed over distinct decoders (record/model-info.ts) against the reference's sum over
+  // every cell (src/reference/self-consistency.ts; the cost before the aggregation), one pass each
+  const p1 = relabel(data, 'noisy', 0, { gamma: 5, theta: 7.65 }).labelProb;
+  const parts = net.widths.map((w, l) => cellsOf(acts[l], w, data.nRows, net.rowsPad, { kind: 'edges', bins: 30, lo: -1, hi: 1 }));
+  const st = [];
+  for (let r = 0; r < 5; r++) { const t0 = performance.now(); for (const c of parts) selfConsistency(c.cells, c.count, p1); st.push(performance.now() - t0); }
+  const t0 = performance.now();
+  for (const c of parts) fitBeta(refSelfConsistencyLoss(c.cells, c.count, p1));
+  const refFit = performance.now() - t0;
+  line(`IB self-consistency fit, 6 layers (${parts.map((c) => c.count).join('/')} cells)`, median(st), 'ms');
+  line('TS reference: IB self-consistency fit, 6 layers (every cell, 1 pass)', refFit, 'ms');
+  line('  infoplane / TS reference, self-consistency', refFit / median(st), 'x');
 
   // ---- peers ----
   const tf = await tfjsPeer(data, N_TRAIN, 512, 6);

@@ -99,6 +99,42 @@ describe('the KDE bounds on several threads', () => {
   }, 120_000);
 });
 
+describe('binned MI of a wide layer on several threads', () => {
+  /** mi_binned of `units` x N activations on `engine`'s threads (team when it has several): out f64[3]. */
+  function binned(engine: Engine, act: Float32Array, units: number, N: number, y: Int32Array, mode: number, p1: number, p2: number, nbins: number) {
+    engine.reset();
+    const B = (N + 3) & ~3, ex = engine.exports;
+    const ap = engine.alloc(4 * units * B), yp = engine.alloc(4 * N), out = engine.alloc(24);
+    engine.f32(ap, units * B).set(act);
+    engine.i32(yp, N).set(y);
+    const ctx = ex.mi_create(N, units, 3);
+    if (engine.team) engine.team.call('mi_binned_team', [ctx, ap, units, N, B, yp, mode, p1, p2, nbins, out]);
+    ex.mi_binned_team(ctx, ap, units, N, B, yp, mode, p1, p2, nbins, out, 0, engine.threads);
+    return Array.from(engine.f64(out, 3));
+  }
+
+  it('2 and 3 threads give the bits of 1: hashed keys with repeated patterns, packed keys, edges and widths', async () => {
+    const d = new TestData(13);
+    const N = 1001, units = 300, B = (N + 3) & ~3;
+    // rows 0..299 repeat as 300..599 (patterns with several rows); the rest drawn afresh
+    const act = new Float32Array(units * B);
+    for (let u = 0; u < units; u++) for (let s = 0; s < N; s++) act[u * B + s] = s >= 300 && s < 600 ? act[u * B + s - 300] : d.uniform(-1, 1);
+    // nearly constant units but for 12 (their codes fit a packed key)
+    const flat = act.map((v, i) => (Math.floor(i / B) < 12 ? v : 0.25));
+    const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
+    const one = await Engine.create(loadWasmModule());
+    const cases: [Float32Array, number, number, number, number][] = [[act, 1, 0.5, 0, 0], [act, 0, -1, 1, 30], [flat, 0, -1, 1, 30], [flat, 1, 0.07, 0, 0]];
+    const ref = cases.map(([a, m, p1, p2, nb]) => binned(one, a, units, N, y, m, p1, p2, nb));
+    expect(ref[0][2]).toBeLessThan(N - 250); // repeated patterns were merged
+    expect(ref[0][2]).toBeGreaterThan(600);
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      cases.forEach(([a, m, p1, p2, nb], i) => expect(binned(team, a, units, N, y, m, p1, p2, nb), `case ${i}, ${T} threads`).toEqual(ref[i]));
+    }
+  }, 120_000);
+});
+
 describe('run --threads with fewer networks than threads', () => {
   it('gives one wide network both threads, with the same infoplane.json as one thread', () => {
     const bin = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
