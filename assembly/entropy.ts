@@ -5,6 +5,7 @@
 // comparing the whole pattern, so a collision can never merge two patterns.
 import { alloc, take, is_sizing, size_begin, size_end } from './memory';
 import { unique_quantiles_f32, sort_scratch_size, finite_range } from './sort';
+import { barrier, share } from './team';
 
 export const BIN_EDGES = 0; // reference: edges = f32(linspace(lo, hi, nbins)), numpy digitize
 export const BIN_WIDTH = 1; // Saxe et al.: floor(v / width)
@@ -27,7 +28,7 @@ const GRID_MIXED = -1;
   used: usize;   // i32 [maxN]: a pattern's slot
   plog: usize;   // f64 [maxN + 1]: c log2 c
   classN: usize; // i32 [K]
-  shift: usize;  // i32 [maxUnits]: a unit's bit offset in a packed key
+  width: usize;  // i32 [maxUnits]: a unit's bits in a packed key
   minc: usize;   // i64 [maxUnits]: a unit's smallest cell
   edges: usize;  // f32 [MAX_BINS] edges, then i32 [GRID] the explicit-edges grid
   // the rule of the current call, for the pattern comparison of hashed keys
@@ -35,6 +36,7 @@ const GRID_MIXED = -1;
   top: i32;      // the top cell, nbins - 1
   p1: f64;       // lowest edge (edges, explicit) or width
   inv: f64;      // cells per unit of value (edges), grid cells per unit (explicit; 0 = no grid)
+  bar: usize;    // i32[2]: the barrier of mi_binned_team's threads
 }
 const SLOT = 16;
 
@@ -55,9 +57,10 @@ export function mi_create(maxN: i32, maxUnits: i32, K: i32): usize {
   // c log2 c for every possible count: the entropy sums become table lookups
   if (!is_sizing()) for (let c = 2; c <= maxN; c++) store<f64>(ctx.plog + (<usize>c << 3), <f64>c * Math.log2(<f64>c));
   ctx.classN = take(4.0 * K);
-  ctx.shift = take(4.0 * maxUnits);
+  ctx.width = take(4.0 * maxUnits);
   ctx.minc = take(8.0 * maxUnits);
   ctx.edges = take(<f64>(MAX_BINS * 4 + GRID * 4)); // edges, then the explicit-edges grid
+  ctx.bar = take(8);
   return changetype<usize>(ctx);
 }
 
@@ -357,12 +360,12 @@ function hash_levels(keys: usize, act: usize, nUnits: i32, N: i32, B: i32, bits:
 }
 
 /** Keys for any rule, row by row: packed when the per-unit code ranges fit 64 bits (returns
- *  true), else hashed (returns false). */
-function keys_general(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32): bool {
-  const keys = ctx.keys, shift = ctx.shift, minc = ctx.minc;
+ *  true), else hashed (returns false). T threads share it (t = this one): the units' code ranges
+ *  by units, the keys by rows, so the bits do not depend on T. */
+function keys_general(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32, t: i32, T: i32): bool {
+  const keys = ctx.keys, width = ctx.width, minc = ctx.minc;
   const mode = ctx.mode, edges = ctx.edges, top = ctx.top, p1 = ctx.p1, inv = ctx.inv;
-  let bits = 0;
-  for (let u = 0; u < nUnits; u++) {
+  for (let u = share(nUnits, t, T, 1); u < share(nUnits, t + 1, T, 1); u++) {
     const row = act + (<usize>(u * B) << 2);
     let lo = i64.MAX_VALUE, hi = i64.MIN_VALUE;
     for (let s = 0; s < N; s++) {
@@ -372,23 +375,27 @@ function keys_general(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32): bool
     }
     const range = <u64>(hi - lo);
     store<i64>(minc + (<usize>u << 3), lo);
-    store<i32>(shift + (<usize>u << 2), bits);
-    bits += range == 0 ? 0 : 64 - <i32>clz<u64>(range);
-    if (bits > 64) bits = 65; // stays "does not fit"
+    store<i32>(width + (<usize>u << 2), range == 0 ? 0 : 64 - <i32>clz<u64>(range));
   }
+  barrier(ctx.bar, T);
+  let bits = 0;
+  for (let u = 0; u < nUnits; u++) bits = min(bits + load<i32>(width + (<usize>u << 2)), 65); // 65: does not fit
   const packed = bits <= 64;
-  memory.fill(keys, 0, <usize>N << 3);
+  const s0 = share(N, t, T, 1), s1 = share(N, t + 1, T, 1);
+  memory.fill(keys + (<usize>s0 << 3), 0, <usize>(s1 - s0) << 3);
+  let sh: u64 = 0; // unit u's bit offset in a packed key
   for (let u = 0; u < nUnits; u++) {
     const row = act + (<usize>(u * B) << 2);
     const lo = load<i64>(minc + (<usize>u << 3));
-    const sh = <u64>load<i32>(shift + (<usize>u << 2));
-    for (let s = 0; s < N; s++) {
+    for (let s = s0; s < s1; s++) {
       const kp = keys + (<usize>s << 3);
       const c = cell(mode, load<f32>(row + (<usize>s << 2)), edges, top, inv, p1);
       if (packed) store<u64>(kp, load<u64>(kp) | (sh < 64 ? <u64>(c - lo) << sh : 0));
       else store<u64>(kp, mix64(load<u64>(kp) ^ (<u64>c + GOLDEN * <u64>(u + 1))));
     }
+    sh = min<u64>(sh + <u64>load<i32>(width + (<usize>u << 2)), 64);
   }
+  barrier(ctx.bar, T);
   return packed;
 }
 
@@ -450,24 +457,35 @@ function count_hashed(ctx: MiCtx, N: i32, y: usize, K: i32, act: usize, nUnits: 
 // mode BIN_EDGES: nbins edges linspace(p1, p2, nbins); mode BIN_WIDTH: cells floor(v / p1);
 // mode BIN_LEVELS: a quantized layer's levels, p1 = lo, p2 = 1 / step, nbins levels.
 export function mi_binned(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize): void {
+  mi_binned_team(ctxp, act, nUnits, N, B, y, mode, p1, p2, nbins, out, 0, 1);
+}
+
+/** mi_binned run by T threads together (threads build): the keys of a layer too wide to pack
+ *  directly are shared out (keys_general), the rest is thread 0's, which writes `out`. */
+export function mi_binned_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, mode: i32, p1: f64, p2: f64, nbins: i32, out: usize, t: i32, T: i32): void {
   const ctx = changetype<MiCtx>(ctxp);
   const top = nbins - 1;
-  let inv: f64 = 0;
   if (mode == BIN_EXPLICIT) unreachable(); // mi_binned_explicit takes the edges by pointer
-  if (mode == BIN_EDGES) {
-    make_edges(ctx.edges, p1, p2, nbins);
-    inv = <f64>(nbins - 1) / (p2 - p1);
-  } else if (mode == BIN_LEVELS) {
-    inv = p2;
+  if (t == 0) {
+    let inv: f64 = 0;
+    if (mode == BIN_EDGES) {
+      make_edges(ctx.edges, p1, p2, nbins);
+      inv = <f64>(nbins - 1) / (p2 - p1);
+    } else if (mode == BIN_LEVELS) {
+      inv = p2;
+    }
+    ctx.mode = mode; ctx.top = top; ctx.p1 = p1; ctx.inv = inv;
   }
-  ctx.mode = mode; ctx.top = top; ctx.p1 = p1; ctx.inv = inv;
   const bits = max(1, 32 - <i32>clz<u32>(<u32>top));
   let packed = true;
-  if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) pack_edges(ctx.keys, act, nUnits, N, B, bits, ctx.edges, top, p1, inv);
-  else if (mode == BIN_LEVELS && nUnits <= 2 * (32 / bits)) pack_levels(ctx.keys, act, nUnits, N, B, bits, p1, inv, top);
-  else if (mode == BIN_LEVELS) { hash_levels(ctx.keys, act, nUnits, N, B, bits, p1, inv, top); packed = false; }
-  else packed = keys_general(ctx, act, nUnits, N, B);
-  count_and_score(ctx, act, nUnits, N, B, y, packed, out);
+  if (mode == BIN_EDGES && nUnits <= 2 * (32 / bits)) { if (t == 0) pack_edges(ctx.keys, act, nUnits, N, B, bits, ctx.edges, top, p1, ctx.inv); }
+  else if (mode == BIN_LEVELS && nUnits <= 2 * (32 / bits)) { if (t == 0) pack_levels(ctx.keys, act, nUnits, N, B, bits, p1, ctx.inv, top); }
+  else if (mode == BIN_LEVELS) { if (t == 0) hash_levels(ctx.keys, act, nUnits, N, B, bits, p1, ctx.inv, top); packed = false; }
+  else {
+    barrier(ctx.bar, T); // everyone sees the rule
+    packed = keys_general(ctx, act, nUnits, N, B, t, T);
+  }
+  if (t == 0) count_and_score(ctx, act, nUnits, N, B, y, packed, out);
 }
 
 // mi_binned_explicit: as mi_binned with nbins sorted (non-decreasing) f32 edges at `edges`
@@ -486,7 +504,7 @@ export function mi_binned_explicit(ctxp: usize, act: usize, nUnits: i32, N: i32,
   let packed = true;
   if (inv > 0 && nUnits <= 2 * (32 / bits)) pack_explicit4(ctx.keys, act, nUnits, N, B, bits, e, top, <f64>lo, inv);
   else if (nUnits * bits <= 64) pack_explicit(ctx.keys, act, nUnits, N, B, bits, e, top, <f64>lo, inv);
-  else packed = keys_general(ctx, act, nUnits, N, B);
+  else packed = keys_general(ctx, act, nUnits, N, B, 0, 1);
   count_and_score(ctx, act, nUnits, N, B, y, packed, out);
 }
 

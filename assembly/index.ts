@@ -7,14 +7,14 @@ export { act_forward, act_backward } from './activation';
 export { dense_forward, dense_backward, dense_forward_q, dense_input_grad_q } from './dense';
 export { softmax_ce_forward, softmax_ce_backward } from './softmax';
 export { sgd_step, momentum_step, adam_step } from './optim';
-export { mi_create, mi_bytes, mi_binned, mi_binned_explicit, act_range, ebab_create, ebab_bytes, ebab_edges } from './entropy';
+export { mi_create, mi_bytes, mi_binned, mi_binned_team, mi_binned_explicit, act_range, ebab_create, ebab_bytes, ebab_edges } from './entropy';
 export { net_create, net_bytes, net_init, net_quantize, net_quant_range, net_train_epoch, net_train_epoch_team, net_grad_stats, net_eval, net_eval_team, net_mi_binned, net_params_finite } from './net';
 export { thread_init } from './team';
 // Threads pay for a network with a layer at least TEAM_MIN_UNITS wide (split by units) or at
 // least TEAM_MIN_PARAMS parameters (the optimizer step split by ranges); hosts read these.
 export { PAR_UNITS as TEAM_MIN_UNITS, PAR_PARAMS as TEAM_MIN_PARAMS } from './net';
 export { sort_unique_f32, sort_scratch_bytes } from './sort';
-export { kde_create, kde_bytes, kde_mi } from './kde';
+export { kde_create, kde_bytes, kde_mi, kde_mi_team } from './kde';
 // Quantized activations (exact information planes): grid rounding, straight-through backward.
 export { quantize_forward, quantize_rows, quantize_backward } from './quantize';
 

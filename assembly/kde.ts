@@ -6,9 +6,13 @@
 // Rows are regrouped by class (each class block padded to a multiple of 4 with far-away rows whose
 // terms underflow), so the per-class sums of I(T;Y) are ranges, not masks; each pair is visited
 // once (j > i) and added to both rows, four rows by four columns at a time. f32 partial sums are
-// flushed into f64 every 256 terms per row and every 128 rows per column.
+// flushed into f64 every 256 terms per row and every 128 rows (a block) per column; a row's sum
+// is its row side plus its column side. Threads (kde_mi_team) take one block each per wave, each
+// with its own f32 column sums, which are then added to the f64 ones in block order, so the bits
+// do not depend on the thread count.
 import { take, size_begin, size_end } from './memory';
 import { hsum64 } from './util';
+import { barrier, share } from './team';
 
 /** The scratch of kde_mi, sized once in kde_create. */
 @unmanaged class KdeCtx {
@@ -21,48 +25,53 @@ import { hsum64 } from './util';
   count: usize;     // i32 [K]: rows per class
   start: usize;     // i32 [K]: a class block's first slot
   end: usize;       // i32 [K]: its end
-  acc32: usize;     // f32 [4][maxPad]: same4, same1, other4, other1 per slot
-  acc64: usize;     // f64 [4][maxPad]: the same four
+  acc32: usize;     // f32 [threads][4][maxPad]: same4, same1, other4, other1 per slot, one block's column sums
+  acc64: usize;     // f64 [4][maxPad]: the same four, row side
+  col64: usize;     // f64 [4][maxPad]: the same four, column side
+  threads: i32;     // threads that may share kde_mi_team
+  bar: usize;       // i32[2]: their barrier
 }
 const PAD: f32 = 1e18; // coordinate of padding rows: their squared distances overflow to +inf
 const CUT: f32 = 88; // e4 = exp(-D') < 2^-126 beyond this: a vector of such pairs is skipped
 const CHUNK = 64; // j-vectors per f32 partial sum of a row
 const IBLOCK = 128; // rows i between flushes of the j-side f32 sums
 
-/** kde_create: scratch for up to maxN rows of up to maxUnits units and K classes. */
-export function kde_create(maxN: i32, maxUnits: i32, K: i32): usize {
+/** kde_create: scratch for up to maxN rows of up to maxUnits units and K classes, for up to
+ *  `threads` threads (0 or 1: one). */
+export function kde_create(maxN: i32, maxUnits: i32, K: i32, threads: i32): usize {
   const ctx = changetype<KdeCtx>(take(<f64>offsetof<KdeCtx>(), true));
-  const maxPad = ((maxN + 3) & ~3) + 4 * K;
+  const maxPad = ((maxN + 3) & ~3) + 4 * K, T = max(threads, 1);
   ctx.K = K;
   ctx.maxPad = maxPad;
+  ctx.threads = T;
   ctx.data = take(4.0 * maxPad * maxUnits);
-  ctx.xi = take(64.0 * maxUnits);
+  ctx.xi = take(64.0 * maxUnits * T);
   ctx.slotRow = take(4.0 * maxPad);
   ctx.slotClass = take(4.0 * maxPad);
   ctx.count = take(4.0 * K);
   ctx.start = take(4.0 * K);
   ctx.end = take(4.0 * K);
-  ctx.acc32 = take(16.0 * maxPad);
+  ctx.acc32 = take(16.0 * maxPad * T);
   ctx.acc64 = take(32.0 * maxPad);
+  ctx.col64 = take(32.0 * maxPad);
+  ctx.bar = take(8);
   return changetype<usize>(ctx);
 }
 
-/** The bytes kde_create(maxN, maxUnits, K) would allocate: out f64[2] = total, largest buffer. */
-export function kde_bytes(maxN: i32, maxUnits: i32, K: i32, out: usize): void {
+/** The bytes kde_create(maxN, maxUnits, K, threads) would allocate: out f64[2] = total, largest buffer. */
+export function kde_bytes(maxN: i32, maxUnits: i32, K: i32, threads: i32, out: usize): void {
   size_begin();
-  kde_create(maxN, maxUnits, K);
+  kde_create(maxN, maxUnits, K, threads);
   size_end(out);
 }
 
-/** acc64[q][p] += acc32[q][p] and acc32 = 0, for slots p in [from, to) of all four sums. */
-function flush_j(acc32: usize, acc64: usize, maxPad: i32, from: i32, to: i32): void {
+/** col64[q][p] += acc32[q][p], for slots p in [from, to) of all four sums. */
+function flush_j(acc32: usize, col64: usize, maxPad: i32, from: i32, to: i32): void {
   for (let q = 0; q < 4; q++) {
-    const a = acc32 + (<usize>(q * maxPad) << 2), d = acc64 + (<usize>(q * maxPad) << 3);
+    const a = acc32 + (<usize>(q * maxPad) << 2), d = col64 + (<usize>(q * maxPad) << 3);
     for (let p = from; p < to; p++) {
-      const ap = a + (<usize>p << 2);
       const dp = d + (<usize>p << 3);
-      store<f64>(dp, load<f64>(dp) + <f64>load<f32>(ap));
-      store<f32>(ap, 0);
+      store<f64>(dp, load<f64>(dp) + <f64>load<f32>(a + (<usize>p << 2)));
     }
   }
 }
@@ -154,88 +163,118 @@ function tiles(data: usize, xi: usize, d: i32, w0: i32, w1: i32, diag: bool, a4:
 // kde_mi: act [nUnits][B], y i32[N]; rows i32[nRows] (the rows used, or rows = 0 for all N) ->
 // out f64[4] = I_upper(X;T), I_upper(T;Y), I_lower(X;T), I_lower(T;Y) in nats, noise variance s2.
 export function kde_mi(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, rows: usize, nRows: i32, s2: f64, out: usize): void {
+  kde_mi_team(ctxp, act, nUnits, N, B, y, rows, nRows, s2, out, 0, 1);
+}
+
+/** kde_mi run by T <= kde_create's `threads` threads together (threads build); only thread 0
+ *  writes `out`. */
+export function kde_mi_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32, y: usize, rows: usize, nRows: i32, s2: f64, out: usize, t: i32, T: i32): void {
   const ctx = changetype<KdeCtx>(ctxp);
+  if (T > ctx.threads) unreachable();
   const K = ctx.K, maxPad = ctx.maxPad;
-  const data = ctx.data, xi = ctx.xi, slotRow = ctx.slotRow, slotClass = ctx.slotClass;
+  const data = ctx.data, slotRow = ctx.slotRow, slotClass = ctx.slotClass;
   const count = ctx.count, start = ctx.start, end = ctx.end;
-  const acc32 = ctx.acc32, acc64 = ctx.acc64;
+  const acc64 = ctx.acc64, col64 = ctx.col64, bar = ctx.bar;
   if (rows == 0) nRows = N;
   const d = nUnits;
 
-  // class blocks, each padded to a multiple of 4 slots
-  memory.fill(count, 0, <usize>K << 2);
-  for (let r = 0; r < nRows; r++) {
-    const row = rows != 0 ? load<i32>(rows + (<usize>r << 2)) : r;
-    const cp = count + (<usize>load<i32>(y + (<usize>row << 2)) << 2);
-    store<i32>(cp, load<i32>(cp) + 1);
-  }
-  let pos = 0;
-  for (let c = 0; c < K; c++) {
-    store<i32>(start + (<usize>c << 2), pos);
-    pos += (load<i32>(count + (<usize>c << 2)) + 3) & ~3;
-    store<i32>(end + (<usize>c << 2), pos);
-  }
-  const M = pos, nV = M >> 2;
-  for (let c = 0; c < K; c++) {
-    for (let p = load<i32>(start + (<usize>c << 2)); p < load<i32>(end + (<usize>c << 2)); p++) {
-      store<i32>(slotRow + (<usize>p << 2), -1);
-      store<i32>(slotClass + (<usize>p << 2), c);
+  if (t == 0) {
+    // class blocks, each padded to a multiple of 4 slots
+    memory.fill(count, 0, <usize>K << 2);
+    for (let r = 0; r < nRows; r++) {
+      const row = rows != 0 ? load<i32>(rows + (<usize>r << 2)) : r;
+      const cp = count + (<usize>load<i32>(y + (<usize>row << 2)) << 2);
+      store<i32>(cp, load<i32>(cp) + 1);
+    }
+    let pos = 0;
+    for (let c = 0; c < K; c++) {
+      store<i32>(start + (<usize>c << 2), pos);
+      pos += (load<i32>(count + (<usize>c << 2)) + 3) & ~3;
+      store<i32>(end + (<usize>c << 2), pos);
+    }
+    for (let c = 0; c < K; c++) {
+      for (let p = load<i32>(start + (<usize>c << 2)); p < load<i32>(end + (<usize>c << 2)); p++) {
+        store<i32>(slotRow + (<usize>p << 2), -1);
+        store<i32>(slotClass + (<usize>p << 2), c);
+      }
+    }
+    for (let r = 0; r < nRows; r++) {
+      const row = rows != 0 ? load<i32>(rows + (<usize>r << 2)) : r;
+      const c = load<i32>(y + (<usize>row << 2));
+      const sp = start + (<usize>c << 2);
+      const p = load<i32>(sp);
+      store<i32>(sp, p + 1);
+      store<i32>(slotRow + (<usize>p << 2), row); // slotClass[p] is c already
     }
   }
-  for (let r = 0; r < nRows; r++) {
-    const row = rows != 0 ? load<i32>(rows + (<usize>r << 2)) : r;
-    const c = load<i32>(y + (<usize>row << 2));
-    const sp = start + (<usize>c << 2);
-    const p = load<i32>(sp);
-    store<i32>(sp, p + 1);
-    store<i32>(slotRow + (<usize>p << 2), row); // slotClass[p] is c already
-  }
-  // gather, scaled so that squared distances come out divided by 8 s2
+  barrier(bar, T);
+  const M = load<i32>(end + (<usize>(K - 1) << 2)), nV = M >> 2;
+  // gather, scaled so that squared distances come out divided by 8 s2; each thread its slots
   const scale = <f32>Math.sqrt(1.0 / (8.0 * s2));
-  for (let p = 0; p < M; p++) {
+  const sLo = share(M, t, T, 4), sHi = share(M, t + 1, T, 4);
+  for (let p = sLo; p < sHi; p++) {
     const row = load<i32>(slotRow + (<usize>p << 2));
     const dst = data + ((<usize>(p >> 2) * <usize>d) << 4) + (<usize>(p & 3) << 2);
     for (let u = 0; u < d; u++) {
       store<f32>(dst + (<usize>u << 4), row >= 0 ? load<f32>(act + (<usize>(u * B + row) << 2)) * scale : PAD);
     }
   }
-  memory.fill(acc32, 0, <usize>(4 * maxPad) << 2);
-  memory.fill(acc64, 0, <usize>(4 * maxPad) << 3);
+  for (let q = 0; q < 4; q++) {
+    memory.fill(acc64 + (<usize>(q * maxPad + sLo) << 3), 0, <usize>(sHi - sLo) << 3);
+    memory.fill(col64 + (<usize>(q * maxPad + sLo) << 3), 0, <usize>(sHi - sLo) << 3);
+  }
+  barrier(bar, T);
 
-  // four sums per slot: same-class e4, same-class e1, other-class e4, other-class e1
+  // four sums per slot: same-class e4, same-class e1, other-class e4, other-class e1; row sides
+  // in acc64 (each row's own thread), column sides of this thread's block in its acc32
+  const acc32 = ctx.acc32 + <usize>t * (<usize>(4 * maxPad) << 2), xi = ctx.xi + <usize>t * (<usize>d << 6);
   const j0 = acc32, j1 = j0 + (<usize>maxPad << 2), j2 = j1 + (<usize>maxPad << 2), j3 = j2 + (<usize>maxPad << 2);
   const r0 = acc64, r1 = r0 + (<usize>maxPad << 3), r2 = r1 + (<usize>maxPad << 3), r3 = r2 + (<usize>maxPad << 3);
-  let flushed = 0;
-  for (let bi = 0; bi < nV; bi++) {
-    const p0 = bi << 2;
-    if (p0 - flushed >= IBLOCK) { flush_j(acc32, acc64, maxPad, flushed, M); flushed = p0; }
-    // a row-block lies in one class block; its padding rows get sums too, which are never read
-    const c = load<i32>(slotClass + (<usize>p0 << 2));
-    const ve = load<i32>(end + (<usize>c << 2)) >> 2;
-    const src = data + ((<usize>bi * <usize>d) << 4);
-    for (let u = 0; u < d; u++) {
-      const v = v128.load(src + (<usize>u << 4));
-      const x = xi + (<usize>u << 6);
-      v128.store(x, f32x4.splat(f32x4.extract_lane(v, 0)));
-      v128.store(x, f32x4.splat(f32x4.extract_lane(v, 1)), 16);
-      v128.store(x, f32x4.splat(f32x4.extract_lane(v, 2)), 32);
-      v128.store(x, f32x4.splat(f32x4.extract_lane(v, 3)), 48);
+  const VB = IBLOCK >> 2, nBlocks = (nV + VB - 1) / VB;
+  for (let w0 = 0; w0 < nBlocks; w0 += T) {
+    const blk = w0 + t;
+    if (blk < nBlocks) {
+      const from = blk * IBLOCK;
+      for (let q = 0; q < 4; q++) memory.fill(acc32 + (<usize>(q * maxPad + from) << 2), 0, <usize>(M - from) << 2);
+      for (let bi = blk * VB; bi < min(nV, (blk + 1) * VB); bi++) {
+        const p0 = bi << 2;
+        // a row-block lies in one class block; its padding rows get sums too, which are never read
+        const c = load<i32>(slotClass + (<usize>p0 << 2));
+        const ve = load<i32>(end + (<usize>c << 2)) >> 2;
+        const src = data + ((<usize>bi * <usize>d) << 4);
+        for (let u = 0; u < d; u++) {
+          const v = v128.load(src + (<usize>u << 4));
+          const x = xi + (<usize>u << 6);
+          v128.store(x, f32x4.splat(f32x4.extract_lane(v, 0)));
+          v128.store(x, f32x4.splat(f32x4.extract_lane(v, 1)), 16);
+          v128.store(x, f32x4.splat(f32x4.extract_lane(v, 2)), 32);
+          v128.store(x, f32x4.splat(f32x4.extract_lane(v, 3)), 48);
+        }
+        const off = <usize>p0 << 3;
+        tiles(data, xi, d, bi, bi + 1, true, j0, j1, r0 + off, r1 + off);
+        tiles(data, xi, d, bi + 1, ve, false, j0, j1, r0 + off, r1 + off);
+        tiles(data, xi, d, ve, nV, false, j2, j3, r2 + off, r3 + off);
+      }
     }
-    const off = <usize>p0 << 3;
-    tiles(data, xi, d, bi, bi + 1, true, j0, j1, r0 + off, r1 + off);
-    tiles(data, xi, d, bi + 1, ve, false, j0, j1, r0 + off, r1 + off);
-    tiles(data, xi, d, ve, nV, false, j2, j3, r2 + off, r3 + off);
+    barrier(bar, T);
+    // the wave's column sums into f64, block by block in order; each thread a range of slots
+    for (let k = w0; k < min(w0 + T, nBlocks); k++) {
+      const a = ctx.acc32 + <usize>(k - w0) * (<usize>(4 * maxPad) << 2);
+      flush_j(a, col64, maxPad, max(sLo, k * IBLOCK), sHi);
+    }
+    barrier(bar, T);
   }
-  flush_j(acc32, acc64, maxPad, flushed, M);
+  if (t != 0) return;
 
   // I = ln n - mean ln S over all rows; per class the same with the class sums; I(T;Y) = I(X;T)
   // bound minus sum_c p(c) times the class's bound.
+  const c0 = col64, c1 = c0 + (<usize>maxPad << 3), c2 = c1 + (<usize>maxPad << 3), c3 = c2 + (<usize>maxPad << 3);
   let all4: f64 = 0, all1: f64 = 0, same4: f64 = 0, same1: f64 = 0;
   for (let p = 0; p < M; p++) {
     if (load<i32>(slotRow + (<usize>p << 2)) < 0) continue;
     const off = <usize>p << 3;
-    const s4 = load<f64>(r0 + off), s1 = load<f64>(r1 + off);
-    const o4 = load<f64>(r2 + off), o1 = load<f64>(r3 + off);
+    const s4 = load<f64>(r0 + off) + load<f64>(c0 + off), s1 = load<f64>(r1 + off) + load<f64>(c1 + off);
+    const o4 = load<f64>(r2 + off) + load<f64>(c2 + off), o1 = load<f64>(r3 + off) + load<f64>(c3 + off);
     all4 += Math.log(1 + s4 + o4);
     all1 += Math.log(1 + s1 + o1);
     same4 += Math.log(1 + s4);

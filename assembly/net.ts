@@ -48,6 +48,7 @@ const MAX_LAYERS = 32;
   xrRows: i32;     // rows of XR filled from X so far: 0 until the first training epoch
   bar: usize;      // i32[2]: the threads' barrier (team.ts)
   quant: usize;    // quantized activations (quantize.ts Quant; net_quantize), 0 = float
+  gpart: usize;    // f64 [chunks of GCHUNK weights]: one mini-batch's ||dW||^2 per chunk
 }
 
 /** One dense layer's block; the L blocks follow the header at NET_LAYER0, LAYER_SIZE apart. */
@@ -112,6 +113,9 @@ export function net_create(widths: usize, acts: usize, L: i32, batch: i32, nRows
   net.rngInit = take(16);
   net.nll = take(8.0 * np);
   net.bar = take(8);
+  let nChunks = 0;
+  for (let l = 0; l < L; l++) nChunks += chunks(layer(net, l));
+  net.gpart = take(8.0 * nChunks);
   for (let l = 0; l < L; l++) {
     const ly = layer(net, l);
     ly.actTrain = take(4.0 * ly.width * bp);
@@ -148,13 +152,22 @@ export function net_init(netp: usize, seed: u32, fanOut: bool): void {
   if (net.quant) quant_reset(net.quant);
 }
 
-// Sharing out a mini-batch among T threads (t = this thread): a layer at least PAR_UNITS wide is
-// split by units, everything else runs on thread 0. `serial` says thread 0 has written something
-// since the last barrier that the others are about to read.
+// Sharing out a mini-batch among T threads (t = this thread): a layer at least PAR_UNITS wide, or
+// with at least PAR_WORK weights and enough units for every thread, is split by its units (forward,
+// dW) and by its inputs (the gradient at the layer below); everything else runs on thread 0.
+// `serial` says thread 0 has written something since the last barrier that the others are about
+// to read.
 export const PAR_UNITS = 128;
+export const PAR_WORK = 16384;
 export const PAR_PARAMS = 65536;
 // @ts-ignore: decorator
-@inline function wide(width: i32, T: i32): bool { return T > 1 && width >= PAR_UNITS; }
+@inline function splits(units: i32, other: i32, T: i32): bool {
+  return T > 1 && (units >= PAR_UNITS || (units >= 2 * T && <i64>units * other >= PAR_WORK));
+}
+// @ts-ignore: decorator
+@inline function wide(ly: Layer, T: i32): bool { return splits(ly.width, ly.fanIn, T); }
+// @ts-ignore: decorator
+@inline function wideIn(ly: Layer, T: i32): bool { return splits(ly.fanIn, ly.width, T); }
 
 /** Forward a [nIn][B] input through all layers into the activation buffers (the mini-batch ones,
  *  or with `evalRows` those of all rows); the last layer holds softmax probabilities. Returns
@@ -168,7 +181,7 @@ function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: 
     // quantized: a wide layer's threads write where the backward pass keeps the unquantized
     // values, then thread 0 puts the layer on its levels in `out`; a narrow one does both at once
     const quantized = q != 0 && l < L - 1;
-    if (wide(ly.width, T)) {
+    if (wide(ly, T)) {
       const dst = quantized ? quant_layer_target(q, l, out, !evalRows) : out;
       if (serial) barrier(net.bar, T);
       const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
@@ -208,14 +221,15 @@ function ensure_rows(net: Net): void {
   net.xrRows = N;
 }
 
-// gather_batch: rows order[0..n) of XR -> xb [nIn4][B] (columns n..B zero), labels -> yb [B].
+// gather_batch: rows order[0..n) of XR -> xb [nIn4][B] (columns n..B zero), labels -> yb [B];
+// here only columns [s0, s1) (multiples of 4, or s1 = B), so that threads share the copy.
 // Four rows at a time: four 4-float loads per feature block, transposed with shuffles.
-function gather_batch(net: Net, xb: usize, yb: usize, order: usize, n: i32, B: i32): void {
+function gather_batch(net: Net, xb: usize, yb: usize, order: usize, n: i32, B: i32, s0: i32, s1: i32): void {
   const nIn4 = pad4(net.inputs);
   const XR = net.xr, Y = net.y;
   const rowBytes = <usize>nIn4 << 2, colBytes = <usize>B << 2;
-  let s = 0;
-  for (; s + 4 <= n; s += 4) {
+  let s = s0;
+  for (; s + 4 <= min(n, s1); s += 4) {
     const r0 = load<i32>(order + (<usize>s << 2)), r1 = load<i32>(order + (<usize>s << 2), 4);
     const r2 = load<i32>(order + (<usize>s << 2), 8), r3 = load<i32>(order + (<usize>s << 2), 12);
     store<i32>(yb + (<usize>s << 2), load<i32>(Y + (<usize>r0 << 2)));
@@ -236,7 +250,7 @@ function gather_batch(net: Net, xb: usize, yb: usize, order: usize, n: i32, B: i
     }
   }
   // the last rows one by one; padding columns are zero so they stay finite
-  for (; s < B; s++) {
+  for (; s < s1; s++) {
     const r = s < n ? load<i32>(order + (<usize>s << 2)) : -1;
     store<i32>(yb + (<usize>s << 2), r >= 0 ? load<i32>(Y + (<usize>r << 2)) : 0);
     for (let i = 0; i < nIn4; i++) {
@@ -257,7 +271,7 @@ function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool): bool 
     const ly = layer(net, l);
     const prev = l > 0 ? layer(net, l - 1) : changetype<Layer>(0);
     const inp = l > 0 ? prev.actTrain : net.xb;
-    const parOut = wide(ly.width, T), parIn = l > 0 && wide(prev.width, T);
+    const parOut = wide(ly, T), parIn = l > 0 && wideIn(ly, T);
     if ((parOut || parIn) && serial) barrier(net.bar, T);
     if (parOut) {
       const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
@@ -280,7 +294,10 @@ function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool): bool 
       if (q) quant_layer_input_grad(q, l - 1, 0, dIn, dOut, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B);
       else dense_input_grad(dIn, dOut, inp, W(net, ly), ly.fanIn, ly.fanIn, ly.width, B, prev.act);
     }
-    if (parOut || parIn) { barrier(net.bar, T); serial = false; }
+    // the first layer, split by the same units as the gradient into it, reads only this thread's
+    // rows of it and writes no gradient below itself: it need not wait for the others
+    const own = l == 1 && parIn && q == 0 && wide(prev, T);
+    if (parOut || parIn) { if (!own) barrier(net.bar, T); serial = false; }
     else serial = true; // every thread keeps the same flags, so they meet at the same barriers
     const tmp = dOut; dOut = dIn; dIn = tmp;
   }
@@ -308,13 +325,24 @@ export function net_train_epoch_team(netp: usize, nTrain: i32, opt: i32, lr: f32
   barrier(net.bar, T); // nobody reads net.step again
   const parOpt = T > 1 && P >= PAR_PARAMS;
   const pLo = parOpt ? share(P, t, T, 4) : 0, pHi = parOpt ? share(P, t + 1, T, 4) : P;
-  let nb = 0;
+  let nb = 0, serial = false;
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
-    if (t == 0) gather_batch(net, net.xb, net.yb, idx + (<usize>start << 2), n, B);
-    let serial = forward(net, net.xb, n, B, false, t, T, true);
+    // every thread gathers a share of the columns (a copy: the bits do not depend on T), once
+    // the last batch is done with xb and yb, and before anyone reads them
+    if (serial) barrier(net.bar, T);
+    gather_batch(net, net.xb, net.yb, idx + (<usize>start << 2), n, B, share(B, t, T, 4), share(B, t + 1, T, 4));
+    barrier(net.bar, T);
+    serial = forward(net, net.xb, n, B, false, t, T, false);
     serial = backward(net, B, n, t, T, serial);
-    if (t == 0 && gradStats) accumulate_grad_stats(net);
+    if (gradStats) {
+      // shared by chunks with the optimizer step; thread 0 then adds the chunks' squares (which
+      // nobody else reads, so the step need not wait for it)
+      if (parOpt && serial) barrier(net.bar, T);
+      if (parOpt || t == 0) accumulate_grad_stats(net, parOpt ? t : 0, parOpt ? T : 1);
+      if (parOpt) { barrier(net.bar, T); serial = false; }
+      if (t == 0) sum_grad_squares(net);
+    }
     const step = step0 + nb + 1;
     // a wide optimizer step is shared by parameter ranges; otherwise thread 0 steps alone and the
     // next batch's first barrier waits for it
@@ -326,24 +354,50 @@ export function net_train_epoch_team(netp: usize, nTrain: i32, opt: i32, lr: f32
       else sgd_step(p, gr, m, lr);
     }
     if (parOpt) barrier(net.bar, T); // the next batch's forward reads every parameter
+    serial = !parOpt;
     nb++;
   }
   if (t == 0) net.step = step0 + nb;
   return nb;
 }
 
-function accumulate_grad_stats(net: Net): void {
-  const L = net.layers, grad = net.grad, gsum = net.gsum, gsq = net.gsq;
+// The gradient statistics' sums: gsum per weight, and ||dW_l||^2 in f64 chunks of GCHUNK weights
+// (gpart), which threads share out and thread 0 adds in order, so the bits do not depend on T.
+const GCHUNK = 8192;
+// @ts-ignore: decorator
+@inline function chunks(ly: Layer): i32 { return (ly.fanIn * ly.width + GCHUNK - 1) / GCHUNK; }
+
+/** gsum += this batch's dW, and every chunk's sum of squares into gpart, for the chunks of thread t. */
+function accumulate_grad_stats(net: Net, t: i32, T: i32): void {
+  const L = net.layers, grad = net.grad, gsum = net.gsum;
+  let total = 0;
+  for (let l = 0; l < L; l++) total += chunks(layer(net, l));
+  const cLo = share(total, t, T, 1), cHi = share(total, t + 1, T, 1);
+  let c = 0;
   for (let l = 0; l < L; l++) {
     const ly = layer(net, l);
-    const w0 = ly.w, n = ly.fanIn * ly.width;
-    let sq: f64 = 0;
-    for (let i = w0; i < w0 + n; i++) {
-      const g = <f64>load<f32>(grad + (<usize>i << 2));
-      const p = gsum + (<usize>i << 3);
-      store<f64>(p, load<f64>(p) + g);
-      sq += g * g;
+    const end = ly.w + ly.fanIn * ly.width;
+    for (let i0 = ly.w; i0 < end; i0 += GCHUNK, c++) {
+      if (c < cLo || c >= cHi) continue;
+      let sq: f64 = 0;
+      for (let i = i0; i < min(i0 + GCHUNK, end); i++) {
+        const g = <f64>load<f32>(grad + (<usize>i << 2));
+        const p = gsum + (<usize>i << 3);
+        store<f64>(p, load<f64>(p) + g);
+        sq += g * g;
+      }
+      store<f64>(net.gpart + (<usize>c << 3), sq);
     }
+  }
+}
+
+/** gsq[l] += the sum of layer l's chunk squares, in chunk order. */
+function sum_grad_squares(net: Net): void {
+  const L = net.layers, gsq = net.gsq;
+  let c = 0;
+  for (let l = 0; l < L; l++) {
+    let sq: f64 = 0;
+    for (let k = chunks(layer(net, l)); k > 0; k--, c++) sq += load<f64>(net.gpart + (<usize>c << 3));
     const q = gsq + (<usize>l << 3);
     store<f64>(q, load<f64>(q) + sq);
   }

@@ -5,9 +5,14 @@
 // @ts-ignore: decorator
 @inline export function pad4(n: i32): i32 { return (n + 3) & ~3; }
 
-/** acc + a * b in four lanes (two roundings: not fused, so every runtime gives the same bits). */
+/** acc + a * b in four lanes. The default build rounds twice (not fused), so every runtime gives
+ *  the same bits. The relaxed builds (`--enable relaxed-simd`, opt-in) use f32x4.relaxed_madd,
+ *  which the runtime may fuse (one rounding) or not: faster, but the low bits depend on the host. */
 // @ts-ignore: decorator
-@inline export function madd(acc: v128, a: v128, b: v128): v128 { return f32x4.add(acc, f32x4.mul(a, b)); }
+@inline export function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
 
 /** The four lanes of v summed in f32, left to right. */
 // @ts-ignore: decorator

@@ -8,22 +8,33 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { runNetwork } from '../dist/train/run-network.js';
-import { DEFAULTS } from '../dist/config/config.js';
-import { refInitLayers, refTrainEpoch, refMiBinned } from '../dist/reference/index.js';
+import { DEFAULTS, PRESETS } from '../dist/config/config.js';
+import { TrainingSession } from '../dist/train/session.js';
+import { datasetOf } from '../dist/node/datasets.js';
+import { refInitLayers, refTrainEpoch, refMiBinned, refSelfConsistencyLoss } from '../dist/reference/index.js';
+import { cellsOf, fitBeta, selfConsistency } from '../dist/record/model-info.js';
+import { relabel } from '../dist/data/relabel.js';
 import { tfjsPeer, torchPeer, torchMnistPeer, numpyPeer } from './peers.js';
 import { Engine } from '../dist/engine/engine.js';
-import { loadWasmModule } from '../dist/engine/wasm-node.js';
+import { loadCore, loadWasmModule, nodeRelaxedSimd, useRelaxedSimd } from '../dist/engine/wasm-node.js';
+import { coreFile } from '../dist/engine/cores.js';
 import { Network } from '../dist/model/network.js';
 import { createEngineWithThreads } from '../dist/node/team.js';
 import { ib12 } from '../dist/data/ib12.js';
 
 const json = process.argv.includes('--json');
 const module = loadWasmModule();
+// the relaxed build (fused multiply-add where the host has it; opt-in `--relaxed-simd`), when this
+// runtime has relaxed SIMD: its cases are named "..., relaxed SIMD" and compared with the plain ones
+const RELAXED = ', relaxed SIMD';
+const relaxedModule = nodeRelaxedSimd() ? loadCore(coreFile({ relaxed: true })) : null;
+const builds = relaxedModule ? [['', module], [RELAXED, relaxedModule]] : [['', module]];
+if (!relaxedModule && !json) console.log('relaxed SIMD is not available in this runtime: the plain core only');
 const data = ib12();
 const N_TRAIN = 3277;
 
-async function paperNet(batch) {
-  const engine = await Engine.create(module);
+async function paperNet(batch, core = module) {
+  const engine = await Engine.create(core);
   const net = new Network(engine, { nInputs: 12, hidden: [10, 7, 5, 4, 3], nClasses: 2, activation: 'tanh', batch, nRows: data.nRows });
   net.setData(data.X, data.y);
   net.setOrder(Int32Array.from({ length: data.nRows }, (_, i) => i));
@@ -39,6 +50,10 @@ for (const batch of [512, 64, N_TRAIN]) {
     unit: 'epochs/s', perRun: 1,
     fn: () => net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false),
   });
+}
+if (relaxedModule) {
+  const { net } = await paperNet(512, relaxedModule);
+  cases.push({ name: `train epoch, paper net, batch 512${RELAXED}`, unit: 'epochs/s', perRun: 1, fn: () => net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false) });
 }
 {
   const { engine, net } = await paperNet(512);
@@ -59,26 +74,44 @@ for (const batch of [512, 64, N_TRAIN]) {
 let mnistData = null;
 try { mnistData = (await import('../dist/data/mnist.js')).mnist(); } catch (e) { if (!json) console.log(`skipped the MNIST net: ${e.message.split('\n')[0]}`); }
 if (mnistData) {
-  const engine = await Engine.create(module);
-  const net = new Network(engine, { nInputs: 784, hidden: [1024, 20, 20, 20], nClasses: 10, activation: 'tanh', batch: 128, nRows: mnistData.nRows });
-  net.setData(mnistData.X, mnistData.y);
-  net.setOrder(Int32Array.from({ length: mnistData.nRows }, (_, i) => i));
-  net.init(1, true);
-  cases.push({
-    name: `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD`, unit: 'samples/s', perRun: mnistData.nRows,
-    fn: () => net.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
-  });
+  const mnistNet = (engine) => {
+    const net = new Network(engine, { nInputs: 784, hidden: [1024, 20, 20, 20], nClasses: 10, activation: 'tanh', batch: 128, nRows: mnistData.nRows });
+    net.setData(mnistData.X, mnistData.y);
+    net.setOrder(Int32Array.from({ length: mnistData.nRows }, (_, i) => i));
+    net.init(1, true);
+    return net;
+  };
+  const name = `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD`;
+  for (const [tag, core] of builds) {
+    const net = mnistNet(await Engine.create(core));
+    cases.push({
+      name: `${name}${tag}`, unit: 'samples/s', perRun: mnistData.nRows,
+      fn: () => net.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
+    });
+  }
   // the same network on two threads (the threads build: the 1024-wide layer split by units; the
   // same bits as one thread, test/threads.test.ts)
-  const team = await createEngineWithThreads(2);
-  const net2 = new Network(team, { nInputs: 784, hidden: [1024, 20, 20, 20], nClasses: 10, activation: 'tanh', batch: 128, nRows: mnistData.nRows });
-  net2.setData(mnistData.X, mnistData.y);
-  net2.setOrder(Int32Array.from({ length: mnistData.nRows }, (_, i) => i));
-  net2.init(1, true);
-  cases.push({
-    name: `train epoch, 784-1024-20-20-20-10 on ${mnistData.nRows} MNIST rows, batch 128, SGD, 2 threads (one network)`, unit: 'samples/s', perRun: mnistData.nRows,
-    fn: () => net2.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
-  });
+  for (const [tag] of builds) {
+    useRelaxedSimd(tag !== '');
+    const net2 = mnistNet(await createEngineWithThreads(2));
+    useRelaxedSimd(false);
+    cases.push({
+      name: `${name}, 2 threads (one network)${tag}`, unit: 'samples/s', perRun: mnistData.nRows,
+      fn: () => net2.trainEpoch(mnistData.nRows, 'sgd', 1e-3, 0.9, true, false), maxTime: 8, minSamples: 5,
+    });
+  }
+  // an epoch of `run --preset mnist` as it runs (MI every epoch): training with gradient statistics
+  // on the 8,000 training rows, the forward of all 10,000, the KDE bounds and bins of 5 layers; on
+  // one thread and on two (every part but the bins shared, the same bits)
+  const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000 }; // more than the bench runs (MI every epoch)
+  const mnistRun = datasetOf(config);
+  for (const threads of [1, 2]) {
+    const session = new TrainingSession(threads === 1 ? await Engine.create(module) : await createEngineWithThreads(2), config, mnistRun);
+    cases.push({
+      name: `mnist preset, one MI epoch (train 8000 rows + eval + KDE + bins), ${threads} thread${threads > 1 ? 's' : ''}`, unit: 'samples/s', perRun: session.nTrain,
+      fn: () => session.advance(1), maxTime: 10, minSamples: 3,
+    });
+  }
 }
 // ---- rival estimators: KDE bounds, adaptive vs fixed binning ----
 {
@@ -86,7 +119,7 @@ if (mnistData) {
   for (let e = 0; e < 300; e++) net.trainEpoch(N_TRAIN, 'adam', 4e-4, 0.9, true, false); // realistic activations
   net.evaluate(N_TRAIN);
   const ex = engine.exports, N = data.nRows, B = net.rowsPad, y = net.labelsPtr(), L = net.nLayers;
-  const kde = ex.kde_create(N, 10, 2), kout = engine.alloc(8 * 4);
+  const kde = ex.kde_create(N, 10, 2, 1), kout = engine.alloc(8 * 4);
   cases.push({
     name: 'KDE upper+lower, one layer 4096 x 10 (paper net L1 after 300 epochs, s2 1e-3)', unit: 'ms', perRun: 1,
     fn: () => ex.kde_mi(kde, net.activationPtr(0), 10, N, B, y, 0, 0, 1e-3, kout),
@@ -136,6 +169,11 @@ const line = (name, value, unit, note = '') => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const infoTrain = results['train epoch, paper net, batch 512']['epochs/s'];
 const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 layers (30 bins)'].ms;
+// relaxed SIMD against the plain core, case by case
+for (const k of Object.keys(results).filter((k) => k.endsWith(RELAXED))) {
+  const plain = results[k.slice(0, -RELAXED.length)], unit = Object.keys(plain)[0];
+  line(`  relaxed SIMD / plain: ${k.slice(0, -RELAXED.length).replace(/^train epoch, /, '')}`, results[k][unit] / plain[unit], 'x');
+}
 
 // ---- the plain TypeScript reference (src/reference) on the same work ----
 {
@@ -160,6 +198,19 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   }
   line('TS reference: binned MI of 6 layers (no forward)', median(mt), 'ms');
   line('  infoplane / TS reference, MI', median(mt) / results['  of which binned MI of 6 layers only'.trim()].ms, 'x');
+  // IB self-consistency fit of the 6 layers' bin partitions under the noisy label model (gamma 5):
+  // the loss summed over distinct decoders (record/model-info.ts) against the reference's sum over
+  // every cell (src/reference/self-consistency.ts; the cost before the aggregation), one pass each
+  const p1 = relabel(data, 'noisy', 0, { gamma: 5, theta: 7.65 }).labelProb;
+  const parts = net.widths.map((w, l) => cellsOf(acts[l], w, data.nRows, net.rowsPad, { kind: 'edges', bins: 30, lo: -1, hi: 1 }));
+  const st = [];
+  for (let r = 0; r < 5; r++) { const t0 = performance.now(); for (const c of parts) selfConsistency(c.cells, c.count, p1); st.push(performance.now() - t0); }
+  const t0 = performance.now();
+  for (const c of parts) fitBeta(refSelfConsistencyLoss(c.cells, c.count, p1));
+  const refFit = performance.now() - t0;
+  line(`IB self-consistency fit, 6 layers (${parts.map((c) => c.count).join('/')} cells)`, median(st), 'ms');
+  line('TS reference: IB self-consistency fit, 6 layers (every cell, 1 pass)', refFit, 'ms');
+  line('  infoplane / TS reference, self-consistency', refFit / median(st), 'x');
 
   // ---- peers ----
   const tf = await tfjsPeer(data, N_TRAIN, 512, 6);
@@ -170,8 +221,10 @@ const infoMi = results['MI per logged epoch: forward 4096 rows + binned MI of 6 
   else { line(`PyTorch ${pt.torch} CPU, 1 thread: train epoch, paper net, batch 512`, pt.epochsPerSecond, 'epochs/s'); line('  infoplane / PyTorch', infoTrain / pt.epochsPerSecond, 'x'); }
   // Saxe et al.'s MNIST net: PyTorch on its BLAS with 1 and 2 threads against infoplane's rows
   // (infoplane's one-thread case above; a case named "... N threads" is paired with PyTorch's N)
-  const mnistCases = Object.keys(results).filter((k) => k.includes('784-1024') && results[k]['samples/s']);
+  const mnistCases = Object.keys(results).filter((k) => k.includes('784-1024') && results[k]['samples/s'] && !k.endsWith(RELAXED));
   if (mnistCases.length === 2) line('  MNIST net, one network: 2 threads / 1 thread', results[mnistCases[1]]['samples/s'] / results[mnistCases[0]]['samples/s'], 'x');
+  const presetCases = Object.keys(results).filter((k) => k.startsWith('mnist preset, one MI epoch'));
+  if (presetCases.length === 2) line('  mnist preset, one MI epoch: 2 threads / 1 thread', results[presetCases[1]]['samples/s'] / results[presetCases[0]]['samples/s'], 'x');
   if (mnistData && mnistCases.length) {
     for (const threads of [1, 2]) {
       const m = torchMnistPeer(mnistData, threads, 8);

@@ -26,9 +26,11 @@ mkdirSync(join(out, 'vendor'), { recursive: true });
 for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'web', f), join(out, f));
 for (const f of ['uPlot.iife.min.js', 'uPlot.min.css']) copyFileSync(require.resolve(`uplot/dist/${f}`), join(out, 'vendor', f));
 copyFileSync(wasm, join(out, 'infoplane.wasm'));
-// the threads build, for wide networks on a cross-origin isolated page (web/worker.ts)
-const mt = join(root, 'build', 'infoplane-mt.wasm');
-if (existsSync(mt)) copyFileSync(mt, join(out, 'infoplane-mt.wasm'));
+// the threads build, for wide networks on a cross-origin isolated page, and the relaxed SIMD
+// builds, when the page asks for them (web/worker.ts)
+for (const f of ['infoplane-mt.wasm', 'infoplane-relaxed.wasm', 'infoplane-mt-relaxed.wasm']) {
+  if (existsSync(join(root, 'build', f))) copyFileSync(join(root, 'build', f), join(out, f));
+}
 // For file:// pages: import { INFOPLANE_WASM_BASE64 } and pass it to compileWasmBase64().
 const b64 = readFileSync(wasm).toString('base64');
 writeFileSync(join(out, 'infoplane-wasm-base64.js'),

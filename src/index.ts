@@ -3,6 +3,8 @@
 // is `infoplane/wasm`; turn it into an Engine with createEngine (bytes, URL or base64).
 //
 //   const engine = await createEngine(wasmUrlOrBytes);   // e.g. '/infoplane.wasm', or fs bytes in Node
+//   // opt-in fused multiply-add: chooseCore(true) detects it (with a note when unavailable), then
+//   // load coreFile({ relaxed }) ('infoplane-relaxed.wasm' or 'infoplane.wasm') the same way
 //   const session = new TrainingSession(engine, { ...DEFAULTS, epochs: 500 }, ib12());
 //   while (!session.done) session.advance(50);
 //   const result = buildResult(session.config, session.data, [session.snapshot()]);
@@ -14,6 +16,8 @@ export { Team, teamHelper, threadsAvailable } from './engine/team.js';
 export type { TeamHelper, TeamRequest, TeamReply } from './engine/team.js';
 export { createEngine, toWasmModule, compileWasm, compileWasmBase64, fetchWasmModule, base64ToBytes } from './engine/load.js';
 export type { WasmSource } from './engine/load.js';
+export { coreFile, chooseCore, relaxedSimdSupported, RELAXED_UNAVAILABLE } from './engine/cores.js';
+export type { CoreChoice } from './engine/cores.js';
 export { Network } from './model/network.js';
 export type { NetworkShape } from './model/network.js';
 

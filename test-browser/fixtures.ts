@@ -1,12 +1,45 @@
 // Results and datasets the browser tests open: a short multi-network run with a crafted ci95 of
 // the contract's shape (mean +- 1.96 sd / sqrt(n) over the networks: only the shape matters here),
 // and a small CSV dataset.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../bin/infoplane.js', import.meta.url));
+
+/** `infoplane serve --port 0` (the web app from dist/web/): its URL, and stop(). */
+export async function serveApp(): Promise<{ url: string; stop: () => void }> {
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '', err = '';
+    server.stdout!.on('data', (d) => { out += d; const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out); if (m) resolve(m[0]); });
+    server.stderr!.on('data', (d) => { err += d; });
+    server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  return { url, stop: () => { server.kill('SIGTERM'); } };
+}
+
+/** Page or worker JavaScript (with `Network` in scope): a 37-300-20-3 tanh network's data (301
+ *  rows, a partial last batch) and `train(engine)`, 3 epochs returning every loss, accuracy and
+ *  parameter. */
+export const SMALL_NET_JS = `
+const N = 301, nIn = 37;
+let s = 7;
+const rnd = () => { s = (s * 1103515245 + 12345) >>> 0; return s / 2 ** 32; };
+const X = Float32Array.from({ length: N * nIn }, () => rnd() * 2 - 1);
+const y = Int32Array.from({ length: N }, () => Math.floor(rnd() * 3));
+function train(engine) {
+  const net = new Network(engine, { nInputs: nIn, hidden: [300, 20], nClasses: 3, activation: 'tanh', batch: 128, nRows: N });
+  net.setData(X, y);
+  net.setOrder(Int32Array.from({ length: N }, (_, i) => i));
+  net.init(3, false);
+  const out = [];
+  for (let e = 0; e < 3; e++) { net.trainEpoch(240, 'adam', 1e-3, 0.9, true, false); out.push(...net.evaluate(240)); }
+  for (let l = 0; l < 3; l++) { const p = net.params(l); out.push(...p.W, ...p.b); }
+  return out;
+}
+`;
 
 type Grid = number[][];
 interface Result { runs: Record<string, unknown>[]; mi: Record<string, { ixt: Grid; ity: Grid }>; [k: string]: unknown }

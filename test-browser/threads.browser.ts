@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectErrors, launch } from './helpers.js';
+import { SMALL_NET_JS } from './fixtures.js';
 
 const WEB = fileURLToPath(new URL('../dist/web/', import.meta.url));
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -15,21 +16,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 // two, and posts both parameter vectors with the team's thread count
 const WORKER = `
 import { Engine, Network, createEngine, fetchWasmModule } from './js/src/index.js';
-const N = 301, nIn = 37;
-let s = 7;
-const rnd = () => { s = (s * 1103515245 + 12345) >>> 0; return s / 2 ** 32; };
-const X = Float32Array.from({ length: N * nIn }, () => rnd() * 2 - 1);
-const y = Int32Array.from({ length: N }, () => Math.floor(rnd() * 3));
-function train(engine) {
-  const net = new Network(engine, { nInputs: nIn, hidden: [300, 20], nClasses: 3, activation: 'tanh', batch: 128, nRows: N });
-  net.setData(X, y);
-  net.setOrder(Int32Array.from({ length: N }, (_, i) => i));
-  net.init(3, false);
-  const out = [];
-  for (let e = 0; e < 3; e++) { net.trainEpoch(240, 'adam', 1e-3, 0.9, true, false); out.push(...net.evaluate(240)); }
-  for (let l = 0; l < 3; l++) { const p = net.params(l); out.push(...p.W, ...p.b); }
-  return out;
-}
+${SMALL_NET_JS}
 const spawn = () => {
   const w = new Worker('./js/web/team-worker.js', { type: 'module' });
   const ready = new Promise((res, rej) => { w.onmessage = (e) => res(e.data); w.onerror = (e) => rej(new Error(e.message)); });

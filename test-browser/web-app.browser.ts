@@ -1,28 +1,19 @@
 // The live web app, served by `infoplane serve` on an ephemeral port, in real Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { collectErrors, launch, pngSize, shotDir } from './helpers.js';
-import { BIN, csvDataset, runWithCi } from './fixtures.js';
+import { csvDataset, runWithCi, serveApp } from './fixtures.js';
 type State = { running: boolean; epoch: number; points: number; shownK: number; layers: number; drawnPoints: number[]; done: boolean };
 // page functions are serialised, so predicates are strings over this read-only hook
 const S = 'window.__infoplane.state';
 
-let server: ChildProcess, url: string;
+let app: Awaited<ReturnType<typeof serveApp>>, url: string;
 
-beforeAll(async () => {
-  server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '', err = '';
-    server.stdout!.on('data', (d) => { out += d; const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out); if (m) resolve(m[0]); });
-    server.stderr!.on('data', (d) => { err += d; });
-    server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-});
-afterAll(() => { server?.kill('SIGTERM'); });
+beforeAll(async () => { app = await serveApp(); url = app.url; });
+afterAll(() => { app?.stop(); });
 
 describe('web app', () => {
   it('trains in a worker, plots every layer, scrubs, exports, without console errors', async () => {

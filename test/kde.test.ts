@@ -25,7 +25,7 @@ function wasmKde(rows: ArrayLike<number>[], y: ArrayLike<number>, s2: number, K:
   const act = new Float32Array(d * B);
   for (let u = 0; u < d; u++) for (let s = 0; s < B; s++) act[u * B + s] = s < N ? rows[s][u] : 0.3 + 0.01 * s;
   w.reset();
-  const ctx = k.kde_create(used ? used.length : N, d, K);
+  const ctx = k.kde_create(used ? used.length : N, d, K, 1);
   const ap = w.putF32(act), yp = w.putI32(Array.from(y)), out = w.allocF64(4);
   const rp = used ? w.putI32(used) : 0;
   k.kde_mi(ctx, ap, d, N, B, yp, rp, used ? used.length : 0, s2, out);

@@ -50,10 +50,10 @@ describe('ABI surface', () => {
       const top2 = w.ex.arena_top();
       expect(top2 - top1).toBe(miTotal);
       const more = w.allocF64(4), top3 = w.ex.arena_top();
-      w.ex.kde_bytes(N, 64, widths[L], more);
+      w.ex.kde_bytes(N, 64, widths[L], 1, more);
       w.ex.ebab_bytes(N * 12, more + 16);
       expect(w.ex.arena_top()).toBe(top3);
-      w.ex.kde_create(N, 64, widths[L]);
+      w.ex.kde_create(N, 64, widths[L], 1);
       const top4 = w.ex.arena_top();
       expect(top4 - top3).toBe(w.getF64(more, 1)[0]);
       w.ex.ebab_create(N * 12);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellsOf, modelInfo, selfConsistency, subsetInfo } from '../src/record/model-info.js';
+import { cellsOf, fitBeta, modelInfo, selfConsistency, selfConsistencyLoss, subsetInfo } from '../src/record/model-info.js';
+import { refSelfConsistencyLoss } from '../src/reference/self-consistency.js';
 import { seededUniform } from '../src/stats/rng.js';
 
 /** Plug-in entropy in bits of a list of symbols (an independent count, for the checks below). */
@@ -53,5 +54,44 @@ describe('a layer\'s bin partition in TypeScript', () => {
     // two cells with the same decoder cannot be told apart by the IB encoder: 1 bit remains
     const same = selfConsistency(Int32Array.from([0, 1, 0, 1]), 2, Float64Array.from([0.5, 0.5, 0.5, 0.5]));
     expect(same.divergence).toBeCloseTo(1, 6);
+    // ... and all of that bit is the shared-decoder part; the distinct decoders above have none
+    expect(same.sharedDecoderBits).toBeCloseTo(1, 12);
+    expect(same.decoders).toBe(1);
+    expect(s.sharedDecoderBits).toBe(0);
+    // cells of sizes 1, 1, 2 on one decoder, one more cell alone: rows pay log2(4/1), log2(4/1), log2(4/2) x2, 0
+    const mixed = selfConsistency(Int32Array.from([0, 1, 2, 2, 3]), 4, Float64Array.from([0.3, 0.3, 0.3, 0.3, 0.9]));
+    expect(mixed.sharedDecoderBits).toBeCloseTo((2 + 2 + 1 + 1 + 0) / 5, 12);
+    expect(mixed.decoders).toBe(2);
+  });
+  /** A random partition of n rows into about `count` cells (every cell used) and p(y=1|x) from
+   *  `levels` distinct values (0 = continuous), some at 0 and 1 to hit the clamps. */
+  function randomCase(seed: number, n: number, count: number, levels: number, singletons: boolean) {
+    const u = seededUniform(seed), cells = new Int32Array(n), p1 = new Float64Array(n);
+    const values = Array.from({ length: levels }, (_, k) => (k === 0 ? 0 : k === 1 ? 1 : u()));
+    for (let i = 0; i < n; i++) {
+      cells[i] = singletons ? (i < count ? i : Math.floor(u() * count)) : i < count ? i : Math.floor(u() ** 3 * count);
+      p1[i] = levels ? values[Math.floor(u() * levels)] : u();
+    }
+    return { cells, count, p1 };
+  }
+  // the fit (about 100 losses) only where the reference is cheap: few distinct p(y|x)
+  const cases: [string, ReturnType<typeof randomCase>, boolean][] = [
+    ['few cells, continuous p(y|x)', randomCase(1, 300, 12, 0, false), true],
+    ['many cells, 24 levels of p(y|x), mostly singletons (cells share decoders)', randomCase(2, 620, 600, 24, true), true],
+    ['> 512 cells, continuous p(y|x), uneven cell sizes', randomCase(3, 700, 530, 0, false), false],
+    ['> 512 cells, 3 levels of p(y|x) incl. 0 and 1', randomCase(4, 650, 560, 3, false), true],
+  ];
+  it.each(cases)('self-consistency: the aggregated loss (and fit) equal the reference (%s)', (_, c, full) => {
+    const ref = refSelfConsistencyLoss(c.cells, c.count, c.p1);
+    const loss = selfConsistencyLoss(c.cells, c.count, c.p1);
+    for (const beta of [0, 0.3, 1, 7.5, 100, 4096, 1e6]) expect(Math.abs(loss(beta) - ref(beta))).toBeLessThan(1e-9);
+    const got = selfConsistency(c.cells, c.count, c.p1);
+    expect(got.cells).toBe(c.count);
+    // no beta removes the shared-decoder part
+    expect(got.divergence).toBeGreaterThanOrEqual(got.sharedDecoderBits - 1e-12);
+    if (!full) return;
+    const want = fitBeta(ref);
+    expect(Math.abs(got.divergence - want.divergence)).toBeLessThan(1e-9);
+    expect(Math.abs(Math.log2(got.beta) - Math.log2(want.beta))).toBeLessThan(1e-9);
   });
 });

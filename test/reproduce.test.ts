@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { evaluateClaims } from '../src/reproduce/claims.js';
+import { renderReproduction, type ReproductionSummary } from '../src/reproduce/report.js';
+import { DOMParser } from '@xmldom/xmldom';
 import { compressionMeasure, fallOf, lateJitter, switchMeasure, boundInverse } from '../src/reproduce/measures.js';
 import { seededUniform } from '../src/stats/rng.js';
 import type { TrainingResult as InfoplaneResult, RunRecord } from '../src/record/schema.js';
@@ -132,6 +134,89 @@ describe('claim verdicts on crafted per-network data', () => {
     const act = (relu: Shape) => ['activation', [cell(nets(10, { fall: 2 }, 10), { activation: 'tanh' }), cell(nets(10, relu, 40), { activation: 'relu' })]] as [StudyName, CellResult[]];
     expect(claim([act({ fall: 0 })], 'saxe').verdict).toBe('reproduced');
     expect(claim([act({ fall: 2 })], 'saxe').verdict).toBe('not reproduced');
+  });
+});
+
+describe('the reproduction report draws the figures of every claim', () => {
+  /** Every study at 6 networks; the main and noisy results with 95% CIs, the noisy one with its bound. */
+  function studies(): Map<StudyName, CellResult[]> {
+    const withCi = (c: CellResult, bound: boolean) => {
+      const r = c.result, band = (g: number[][]) => g.map((row) => row.map((v) => [v - 0.1, v + 0.1] as [number, number]));
+      r.ci95 = { mi: { bin: { ixt: band(r.mi.bin.ixt), ity: band(r.mi.bin.ity) } } } as unknown as InfoplaneResult['ci95'];
+      if (bound) r.bound = { points: [{ beta: null, ixt: 0, ity: 0 }, { beta: 1, ixt: 3, ity: 0.7 }, { beta: 10, ixt: 12, ity: 0.95 }], labelModel: { kind: 'noisy' } } as InfoplaneResult['bound'];
+      return c;
+    };
+    return new Map<StudyName, CellResult[]>([
+      ['main', [withCi(cell(nets(6, { fall: 2 })), false)]],
+      ['linear', [cell(nets(6, {}, 100))]], ['shuffled', [cell(nets(6, {}, 200))]], ['fullbatch', [cell(nets(6, {}, 300))]],
+      ['noisy', [withCi(cell(nets(6, {}, 400)), true)]],
+      ['size', [cell(nets(6, { ityFall: 0.2 }, 10), { trainFraction: '0.05' }), cell(nets(6, {}, 30), { trainFraction: '0.85' })]],
+      ['depth', [1, 2, 3, 4, 5].map((d) => cell(nets(6, { testErrAt: 2000 / 2 ** d }, 100 * d), { layers: String(d) }, d + 1))],
+      ['activation', [cell(nets(6, { fall: 2 }, 10), { activation: 'tanh' }), cell(nets(6, {}, 40), { activation: 'relu' })]],
+    ]);
+  }
+  function render(st: Map<StudyName, CellResult[]>) {
+    const ev = evaluateClaims(st, 0);
+    const summary: ReproductionSummary = {
+      format: 'infoplane-reproduction/2', scale: 'quick', settings: { repeats: 6, epochs: 5000, miPoints: 60, seed: 0, kdeSamples: 0, threads: 1 },
+      seconds: 1, studies: [], claims: ev.claims, exploratory: [], sensitivity: [], dpi: [],
+    };
+    const html = renderReproduction(summary, st);
+    // each claim's section, by id
+    const sections = new Map(html.split('<a id="').slice(1).map((part) => [part.slice(0, part.indexOf('"')), part] as [string, string]));
+    return { html, sections, claims: ev.claims.map((c) => c.id) };
+  }
+  /** The figures of one section, each parsed strictly as XML (an inline SVG must be well formed). */
+  function figures(section: string) {
+    const out: { kind: string; doc: Document; text: string }[] = [];
+    for (const m of section.matchAll(/<figure[^>]*data-figure="(plane|chart)"[^>]*>([\s\S]*?)<\/figure>/g)) {
+      const errors: string[] = [];
+      const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(m[2], 'image/svg+xml') as unknown as Document;
+      expect(errors).toEqual([]);
+      out.push({ kind: m[1], doc, text: Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent).join(' | ') });
+    }
+    return out;
+  }
+
+  it('planes (with the networks\' paths, CI crosses and the bound) and charts per claim; ids unique on the page', () => {
+    const { html, sections, claims } = render(studies());
+    expect(claims).toEqual(['claim1', 'claim2', 'claim3', 'claim4', 'claim5', 'saxe']);
+    const c1 = figures(sections.get('claim1')!);
+    expect(c1.map((f) => f.kind)).toEqual(['plane', 'plane', 'plane', 'plane']);
+    expect(c1.map((f) => f.text.split(' | ')[0])).toEqual(['main (tanh), 30 edges', 'control: linear', 'control: shuffled labels', 'control: full batch']);
+    // the study's plane: 6 networks' own paths (faint grey) per layer, and the CI of the mean
+    const main = c1[0].doc, grey = Array.from(main.getElementsByTagName('polyline')).filter((p) => p.getAttribute('stroke') === '#555555');
+    expect(grey.length).toBeGreaterThanOrEqual(6 * L);
+    expect(c1[0].text).toContain('95% CI of mean');
+    expect(c1[0].text).toContain('6 networks');
+    const c2 = figures(sections.get('claim2')!);
+    expect(c2.map((f) => f.kind)).toEqual(['chart']);
+    expect(c2[0].text).toMatch(/compression onset.*SNR switch/);
+    const c3 = figures(sections.get('claim3')!);
+    expect(c3.map((f) => f.kind)).toEqual(['plane']);
+    expect(c3[0].text).toContain('IB bound (noisy labels)');
+    const c4 = figures(sections.get('claim4')!);
+    expect(c4.map((f) => f.kind)).toEqual(['chart']);
+    // one marker per depth, each with its CI bar
+    expect(c4[0].doc.getElementsByTagName('use').length).toBe(5);
+    expect(c4[0].text).toMatch(/slope -?\d/);
+    const c5 = figures(sections.get('claim5')!);
+    expect(c5.map((f) => f.kind)).toEqual(['chart', 'chart']);
+    expect(c5[0].text).toMatch(/5%.*85%/);
+    const saxe = figures(sections.get('saxe')!);
+    expect(saxe.map((f) => f.text.split(' | ')[0])).toEqual(['tanh: I(X;T), deeper layers (95% band)', 'relu: I(X;T), deeper layers (95% band)']);
+    // 95% bands are drawn as filled polygons
+    expect(saxe[0].doc.getElementsByTagName('polygon').length).toBeGreaterThan(0);
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // static: no script, nothing fetched
+    expect(html).not.toMatch(/<script|(?:src|href)="https?:/);
+  });
+  it('a missing study leaves its claim without figures rather than a broken one', () => {
+    const st = studies();
+    st.delete('linear');
+    const { sections } = render(st);
+    expect(figures(sections.get('claim1')!).map((f) => f.text.split(' | ')[0])).toEqual(['main (tanh), 30 edges', 'control: shuffled labels', 'control: full batch']);
   });
 });
 

@@ -10,33 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { createEngineWithThreads, threadsPay } from '../dist/node/team.js';
-import { Network, type NetworkShape } from '../dist/model/network.js';
+import type { NetworkShape } from '../dist/model/network.js';
 import { threadsPerNetwork } from '../dist/node/pool.js';
 import { DEFAULTS } from '../dist/config/config.js';
 import type { Activation, OptimizerName } from '../src/config/config.js';
 import { TestData } from './helpers/data.js';
+import { trainAll as train } from './helpers/train.js';
 
 const engines: Engine[] = [];
 afterAll(() => engines.forEach((e) => e.close()));
-
-/** Trains `epochs` epochs and returns every number a run reports, plus the parameters. */
-function train(engine: Engine, shape: NetworkShape, X: Float32Array, y: Int32Array, optimizer: OptimizerName, epochs: number) {
-  engine.reset();
-  const net = new Network(engine, shape);
-  net.setData(X, y);
-  net.setOrder(Int32Array.from({ length: shape.nRows }, (_, i) => i));
-  net.init(5, false);
-  const nTrain = Math.round(0.8 * shape.nRows);
-  const out: ArrayLike<number>[] = [];
-  for (let e = 0; e < epochs; e++) {
-    out.push([net.trainEpoch(nTrain, optimizer, optimizer === 'sgd' ? 0.05 : 1e-3, 0.9, true, e % 2 === 0)]);
-    if (e % 2 === 0) out.push(net.gradStats(1));
-    out.push(net.evaluate(nTrain));
-    for (let l = 0; l < net.nLayers; l++) out.push(engine.f32(net.activationPtr(l), net.widths[l] * net.rowsPad).slice());
-  }
-  for (let l = 0; l < net.nLayers; l++) { const p = net.params(l); out.push(p.W, p.b); }
-  return Float64Array.from(out.flatMap((a) => Array.from(a)));
-}
 
 describe('one network on several threads', () => {
   const d = new TestData(11);
@@ -44,18 +26,22 @@ describe('one network on several threads', () => {
   const X = Float32Array.from({ length: N * nIn }, () => d.uniform(-1, 1));
   const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
 
+  // [1100, 33, 5] and [1100, 40, 7]: over TEAM_MIN_PARAMS parameters (the optimizer step and the
+  // gradient statistics shared by ranges), and a second layer narrower than TEAM_MIN_UNITS but with
+  // enough weights to be split by its (odd or even number of) units; the last one quantized
   it.each([
-    ['tanh', 'sgd', [300, 20]], ['relu', 'adam', [130, 257, 9]], ['sigmoid', 'momentum', [20, 200]],
-  ] as [Activation, OptimizerName, number[]][])('%s, %s, hidden %j: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden) => {
+    ['tanh', 'sgd', [300, 20], 0], ['relu', 'adam', [130, 257, 9], 0], ['sigmoid', 'momentum', [20, 200], 0],
+    ['tanh', 'sgd', [1100, 33, 5], 0], ['tanh', 'adam', [1100, 40, 7], 6],
+  ] as [Activation, OptimizerName, number[], number][])('%s, %s, hidden %j, %i bits: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden, bits) => {
     const shape: NetworkShape = { nInputs: nIn, hidden, nClasses: 3, activation, batch: 128, nRows: N };
     const one = await Engine.create(loadWasmModule());
-    const ref = train(one, shape, X, y, optimizer, 4);
+    const ref = train(one, shape, X, y, optimizer, 4, bits);
     for (const T of [2, 3]) {
       const team = await createEngineWithThreads(T);
       engines.push(team);
       expect(team.threads).toBe(T);
       expect(threadsPay(team, [...hidden, 3])).toBe(true);
-      const got = train(team, shape, X, y, optimizer, 4);
+      const got = train(team, shape, X, y, optimizer, 4, bits);
       expect(got.length).toBe(ref.length);
       let diff = 0;
       for (let i = 0; i < ref.length; i++) if (!Object.is(got[i], ref[i])) diff++;
@@ -76,6 +62,77 @@ describe('one network on several threads', () => {
     expect(threadsPerNetwork([job([1024, 20]), job([1024, 20], 1)], 2, m)).toBe(1);
     expect(threadsPerNetwork([job([10, 7, 5, 4, 3])], 2, m)).toBe(1);
   });
+});
+
+describe('the KDE bounds on several threads', () => {
+  /** kde_mi of `units` x N activations on `engine`'s threads: the four bounds in nats. */
+  function kde(engine: Engine, act: Float32Array, units: number, N: number, y: Int32Array, used?: Int32Array) {
+    engine.reset();
+    const B = (N + 3) & ~3, T = engine.threads, ex = engine.exports;
+    const ap = engine.alloc(4 * units * B), yp = engine.alloc(4 * N), out = engine.alloc(32);
+    const rp = used ? engine.alloc(4 * used.length) : 0;
+    engine.f32(ap, units * B).set(act);
+    engine.i32(yp, N).set(y);
+    if (used) engine.i32(rp, used.length).set(used);
+    const ctx = ex.kde_create(used ? used.length : N, units, 4, T);
+    const args = [ctx, ap, units, N, B, yp, rp, used ? used.length : 0, 0.5, out];
+    engine.team?.call('kde_mi_team', args);
+    ex.kde_mi_team(ctx, ap, units, N, B, yp, rp, used ? used.length : 0, 0.5, out, 0, T);
+    return engine.f64(out, 4).slice();
+  }
+
+  it('2 and 3 threads give the bits of 1 (blocks of 128 rows shared out, all rows and a subset)', async () => {
+    const d = new TestData(12);
+    const N = 2903, units = 8, B = (N + 3) & ~3; // 23 blocks of 128 rows: waves of 2 and 3 with a ragged end
+    const act = Float32Array.from({ length: units * B }, () => d.uniform(-1, 1));
+    const y = Int32Array.from({ length: N }, (_, i) => (i % 7 === 0 ? 3 : Math.floor(d.uniform(0, 3))));
+    const used = Int32Array.from({ length: 1517 }, (_, i) => Math.min(N - 1, Math.floor(i * 1.7)));
+    const one = await Engine.create(loadWasmModule());
+    const ref = [kde(one, act, units, N, y), kde(one, act, units, N, y, used)];
+    expect(ref.flatMap((r) => Array.from(r)).every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      expect(Array.from(kde(team, act, units, N, y))).toEqual(Array.from(ref[0]));
+      expect(Array.from(kde(team, act, units, N, y, used))).toEqual(Array.from(ref[1]));
+    }
+  }, 120_000);
+});
+
+describe('binned MI of a wide layer on several threads', () => {
+  /** mi_binned of `units` x N activations on `engine`'s threads (team when it has several): out f64[3]. */
+  function binned(engine: Engine, act: Float32Array, units: number, N: number, y: Int32Array, mode: number, p1: number, p2: number, nbins: number) {
+    engine.reset();
+    const B = (N + 3) & ~3, ex = engine.exports;
+    const ap = engine.alloc(4 * units * B), yp = engine.alloc(4 * N), out = engine.alloc(24);
+    engine.f32(ap, units * B).set(act);
+    engine.i32(yp, N).set(y);
+    const ctx = ex.mi_create(N, units, 3);
+    if (engine.team) engine.team.call('mi_binned_team', [ctx, ap, units, N, B, yp, mode, p1, p2, nbins, out]);
+    ex.mi_binned_team(ctx, ap, units, N, B, yp, mode, p1, p2, nbins, out, 0, engine.threads);
+    return Array.from(engine.f64(out, 3));
+  }
+
+  it('2 and 3 threads give the bits of 1: hashed keys with repeated patterns, packed keys, edges and widths', async () => {
+    const d = new TestData(13);
+    const N = 1001, units = 300, B = (N + 3) & ~3;
+    // rows 0..299 repeat as 300..599 (patterns with several rows); the rest drawn afresh
+    const act = new Float32Array(units * B);
+    for (let u = 0; u < units; u++) for (let s = 0; s < N; s++) act[u * B + s] = s >= 300 && s < 600 ? act[u * B + s - 300] : d.uniform(-1, 1);
+    // nearly constant units but for 12 (their codes fit a packed key)
+    const flat = act.map((v, i) => (Math.floor(i / B) < 12 ? v : 0.25));
+    const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
+    const one = await Engine.create(loadWasmModule());
+    const cases: [Float32Array, number, number, number, number][] = [[act, 1, 0.5, 0, 0], [act, 0, -1, 1, 30], [flat, 0, -1, 1, 30], [flat, 1, 0.07, 0, 0]];
+    const ref = cases.map(([a, m, p1, p2, nb]) => binned(one, a, units, N, y, m, p1, p2, nb));
+    expect(ref[0][2]).toBeLessThan(N - 250); // repeated patterns were merged
+    expect(ref[0][2]).toBeGreaterThan(600);
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      cases.forEach(([a, m, p1, p2, nb], i) => expect(binned(team, a, units, N, y, m, p1, p2, nb), `case ${i}, ${T} threads`).toEqual(ref[i]));
+    }
+  }, 120_000);
 });
 
 describe('run --threads with fewer networks than threads', () => {

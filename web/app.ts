@@ -5,7 +5,7 @@
 import type uPlot from 'uplot';
 import {
   DEFAULTS, ACTIVATION_CODE, OPTIMIZER_CODE, buildResult, ib12, labelEntropy, parseMatrix, datasetFromTable, decodeResultJson,
-  type Dataset, type ExperimentConfig, type RunRecord,
+  type CoreChoice, type Dataset, type ExperimentConfig, type RunRecord,
 } from '../src/index.js';
 import { configFromFlags } from '../src/config/flags.js';
 import {
@@ -29,6 +29,8 @@ interface Live {
   n: number; ixt: number[][]; ity: number[][]; gradMean: number[][]; gradStd: number[][];
   trainLoss: number[]; trainAcc: number[]; testLoss: number[]; testAcc: number[];
   epoch: number; rate: number; done: boolean; status: 'ok' | 'diverged'; divergedAt?: number;
+  /** The core it trains on: relaxed SIMD (asked for and available) or plain, with the note when unavailable. */
+  core: CoreChoice;
 }
 /** What the page shows: the live run, or an opened result (one estimator, the mean or one network). */
 type Shown = { kind: 'live'; live: Live } | { kind: 'file'; result: ReportResult; file: string; estimator: string; run?: number };
@@ -112,7 +114,7 @@ $('start').addEventListener('click', () => {
   const data = datasets.get(config.dataset) ?? datasets.get('ib12')!;
   pendingConfig = { config, data };
   running = true; paused = false; follow = true;
-  send({ kind: 'start', config, ...(data.name === 'ib12' && config.dataset === 'ib12' ? {} : { dataset: { name: data.name, nInputs: data.nInputs, nClasses: data.nClasses, X: data.X, y: data.y } }) });
+  send({ kind: 'start', config, relaxedSimd: field<HTMLInputElement>('relaxedSimd').checked, ...(data.name === 'ib12' && config.dataset === 'ib12' ? {} : { dataset: { name: data.name, nInputs: data.nInputs, nClasses: data.nClasses, X: data.X, y: data.y } }) });
   syncButtons();
 });
 $('pause').addEventListener('click', () => {
@@ -223,7 +225,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     if (!shown) setStatus('ready');
     syncButtons();
   } else if (m.kind === 'begin') {
-    begin(m.runId, pendingConfig!.config, pendingConfig!.data, m.epochs, m.widths, m.settings);
+    begin(m.runId, pendingConfig!.config, pendingConfig!.data, m.epochs, m.widths, m.settings, m.core);
   } else if (m.kind === 'points') {
     const l = live();
     if (!l || m.runId !== l.runId) return;
@@ -250,7 +252,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
 };
 worker.onerror = (e) => { showError(`worker failed: ${e.message}`); running = false; syncButtons(); };
 
-function begin(runId: number, config: ExperimentConfig, data: Dataset, epochs: number[], widths: number[], settings: Record<string, string>): void {
+function begin(runId: number, config: ExperimentConfig, data: Dataset, epochs: number[], widths: number[], settings: Record<string, string>, core: CoreChoice): void {
   const estimator = config.estimators[0];
   const grid = () => widths.map(() => [] as number[]);
   clearView();
@@ -258,7 +260,7 @@ function begin(runId: number, config: ExperimentConfig, data: Dataset, epochs: n
     runId, config, data, estimator, settings: settings[estimator] ?? '', epochs, widths,
     hY: labelEntropy(data.y, data.nClasses), log2N: Math.log2(data.nRows),
     n: 0, ixt: grid(), ity: grid(), gradMean: grid(), gradStd: grid(),
-    trainLoss: [], trainAcc: [], testLoss: [], testAcc: [], epoch: 0, rate: 0, done: false, status: 'ok',
+    trainLoss: [], trainAcc: [], testLoss: [], testAcc: [], epoch: 0, rate: 0, done: false, status: 'ok', core,
   } };
   rebuild();
   syncButtons();
@@ -383,7 +385,8 @@ function redraw(): void {
   const state = l.status === 'diverged' ? `diverged at epoch ${l.divergedAt}` : l.done ? 'done' : paused ? 'paused' : 'training';
   setStatus(`${state} · epoch ${l.epoch} / ${l.config.epochs} · ${l.n} of ${l.epochs.length} points` +
     (l.rate > 0 && !l.done ? ` · ${Math.round(l.rate)} epochs/s` : '') +
-    (last >= 0 ? ` · test accuracy ${(100 * l.testAcc[last]).toFixed(1)}%` : ''));
+    (last >= 0 ? ` · test accuracy ${(100 * l.testAcc[last]).toFixed(1)}%` : '') +
+    (l.core.relaxed ? ' · relaxed SIMD' : l.core.note ? ` · ${l.core.note}` : ''));
 }
 
 // ---- export ----

@@ -1,6 +1,6 @@
 // The training worker: one engine, one TrainingSession at a time, advanced in slices of about
 // SLICE_MS; new points are posted at most every POST_MS so the page gets batched updates.
-import { createEngine, fetchWasmModule, ib12, ESTIMATORS, TrainingSession, Engine, threadsAvailable, type Dataset, type TeamHelper, type TeamReply } from '../src/index.js';
+import { chooseCore, coreFile, fetchWasmModule, ib12, ESTIMATORS, TrainingSession, Engine, threadsAvailable, type Dataset, type TeamHelper, type TeamReply } from '../src/index.js';
 import { withDuplicates } from '../src/data/duplicates.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -41,7 +41,13 @@ function slice(): void {
   else schedule();
 }
 
-let teamEngine: Engine | undefined;
+// Engines by core file (engine/cores.ts: plain or relaxed, one thread or a team), made when first needed.
+const engines = new Map<string, Promise<Engine>>();
+function engineOf(file: string, make: (m: WebAssembly.Module) => Promise<Engine>): Promise<Engine> {
+  let e = engines.get(file);
+  if (!e) { e = fetchWasmModule(new URL(`../../${file}`, import.meta.url)).then(make); engines.set(file, e); }
+  return e;
+}
 
 /** A helper thread of a team engine: a nested module worker (web/team-worker.ts). */
 function spawnHelper(): TeamHelper {
@@ -56,12 +62,11 @@ function spawnHelper(): TeamHelper {
 /** The engine for a network with these hidden widths: with cross-origin isolation (which
  *  SharedArrayBuffer needs) and a layer wide enough to share out, one on up to 4 threads;
  *  otherwise the one-thread engine. */
-async function engineFor(layers: number[]): Promise<Engine> {
-  const engine = await core;
+async function engineFor(layers: number[], relaxed: boolean): Promise<Engine> {
+  const engine = await engineOf(coreFile({ relaxed }), (m) => Engine.create(m));
   const threads = Math.min(4, navigator.hardwareConcurrency ?? 1);
   if (threads < 2 || !threadsAvailable() || !layers.some((w) => w >= engine.exports.TEAM_MIN_UNITS.value)) return engine;
-  teamEngine ??= await Engine.createTeam(await fetchWasmModule(new URL('../../infoplane-mt.wasm', import.meta.url)), threads, spawnHelper);
-  return teamEngine;
+  return engineOf(coreFile({ threads: true, relaxed }), (m) => Engine.createTeam(m, threads, spawnHelper));
 }
 
 scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
@@ -69,10 +74,11 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   try {
     if (m.kind === 'start') {
       const data: Dataset = m.dataset ? withDuplicates({ ...m.dataset, nRows: m.dataset.y.length }) : IB12;
-      session = new TrainingSession(await engineFor(m.config.layers), m.config, data, 0);
+      const choice = chooseCore(m.relaxedSimd === true); // relaxed SIMD asked for and available?
+      session = new TrainingSession(await engineFor(m.config.layers, choice.relaxed), m.config, data, 0);
       runId++; sent = 0; lastPost = 0; rateT = performance.now(); rateE = 0; rate = 0;
       post({ kind: 'begin', runId, epochs: session.epochs, widths: [...m.config.layers, data.nClasses],
-        settings: Object.fromEntries(Object.entries(session.record.mi).map(([k, v]) => [k, v.settings])) });
+        settings: Object.fromEntries(Object.entries(session.record.mi).map(([k, v]) => [k, v.settings])), core: choice });
       running = true;
       schedule();
     } else if (m.kind === 'pause') {
@@ -90,6 +96,6 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   }
 };
 // Load the core first; the page enables Start on 'ready'.
-const core: Promise<Engine> = createEngine(new URL('../../infoplane.wasm', import.meta.url));
+const core: Promise<Engine> = engineOf(coreFile(), (m) => Engine.create(m));
 core.then(() => { post({ kind: 'ready', estimators: Object.keys(ESTIMATORS) }); },
   (err: unknown) => post({ kind: 'error', message: (err as Error).message }));

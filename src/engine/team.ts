@@ -5,7 +5,7 @@
 // here needs Node: a host passes a `spawn` that starts a helper (a worker_thread, a Web Worker).
 
 /** The exports that threads run together (each also takes t and T last). */
-export type TeamFunction = 'net_train_epoch_team' | 'net_eval_team';
+export type TeamFunction = 'net_train_epoch_team' | 'net_eval_team' | 'kde_mi_team' | 'mi_binned_team';
 
 export type TeamRequest =
   | { kind: 'team-init'; module: WebAssembly.Module; memory: WebAssembly.Memory; t: number }

@@ -3,7 +3,7 @@
 // count's doing (docs/SCIENCE.md §12). Width binning configs use the range -1, 1.
 import { BIN_MODE } from '../engine/engine.js';
 import type { EstimatorName } from '../config/config.js';
-import { binSettings } from './bin.js';
+import { binnedMi, binSettings } from './bin.js';
 import { defineEstimator, type PlanePoint } from './estimator.js';
 
 const EDGES: readonly [EstimatorName, number][] = [['bin-8', 8], ['bin-16', 16], ['bin-100', 100]];
@@ -20,7 +20,7 @@ export const binEdges = defineEstimator(['bin-8', 'bin-16', 'bin-100'], (config,
       return EDGES.map(([, bins]) => {
         const points: PlanePoint[] = [];
         for (let l = 0; l < input.act.length; l++) {
-          e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_MODE.edges, lo, hi, bins, out);
+          binnedMi(engine, ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, BIN_MODE.edges, lo, hi, bins, out);
           const [hT, hTgivenY, patterns] = engine.f64(out, 3);
           points.push({ ixt: hT, ity: hT - hTgivenY, patterns });
         }

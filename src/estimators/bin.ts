@@ -5,7 +5,7 @@
 // Range modes of edges binning: `fixed` uses lo, hi as given (the reference code, which clips
 // ReLU layers into [-1, 1]); `observed` uses each layer's min and max at that epoch; `running-max`
 // the layer's min and max over all epochs measured so far (state of this network's instance).
-import { BIN_MODE } from '../engine/engine.js';
+import { BIN_MODE, type Engine } from '../engine/engine.js';
 import type { Binning, BinRangeMode } from '../config/config.js';
 import { defineEstimator, type PlanePoint } from './estimator.js';
 import { GroupConditionalEntropy } from './group-entropy.js';
@@ -16,6 +16,16 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
   if (rangeMode === 'observed') return `${b.bins} edges linspace(lo, hi), lo/hi = the layer's min/max at each epoch (${cells})`;
   if (rangeMode === 'running-max') return `${b.bins} edges linspace(lo, hi), lo/hi = the layer's running min/max over the epochs so far (${cells})`;
   return `${b.bins} edges linspace(${b.lo}, ${b.hi}) (${b.bins - 1} bins + the >= ${b.hi} cell)`;
+}
+
+/** mi_binned of one layer (out f64[3]); a layer as wide as TEAM_MIN_UNITS on a team engine has its
+ *  keys made by every thread (mi_binned_team: the same bits). */
+export function binnedMi(engine: Engine, ctx: number, act: number, width: number, n: number, stride: number, labels: number,
+  mode: number, p1: number, p2: number, nbins: number, out: number): void {
+  const e = engine.exports;
+  if (!engine.team || width < e.TEAM_MIN_UNITS.value) return e.mi_binned(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out);
+  engine.team.call('mi_binned_team', [ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out]);
+  e.mi_binned_team(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out, 0, engine.threads);
 }
 
 export const bin = defineEstimator(['bin'], (config, engine, sizes) => {
@@ -43,7 +53,7 @@ export const bin = defineEstimator(['bin'], (config, engine, sizes) => {
             runHi[l] = hi = Math.max(hi, runHi[l] ?? hi);
           }
         }
-        e.mi_binned(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, mode, lo, hi, nbins, out);
+        binnedMi(engine, ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, mode, lo, hi, nbins, out);
         const [hT, hTgivenY, patterns] = engine.f64(out, 3);
         const hx = hTgivenX ? hTgivenX.measure(input.act[l], input.width[l], input.n, input.stride, lo, hi) : undefined;
         points.push({ ixt: hx === undefined ? hT : hT - hx, ity: hT - hTgivenY, patterns });

@@ -46,7 +46,7 @@ export const kde = defineEstimator(['kde-upper', 'kde-lower'], (config, engine, 
   const seed = (sizes.seed ?? config.seed) >>> 0;
   const samples = config.kdeSamples ?? DEFAULTS.kdeSamples;
   const mMax = kdeRowCount(samples, sizes.maxRows);
-  const ctx = ex.kde_create(mMax, sizes.maxWidth, sizes.nClasses);
+  const ctx = ex.kde_create(mMax, sizes.maxWidth, sizes.nClasses, engine.threads);
   const rows = engine.alloc(4 * sizes.maxRows), state = engine.alloc(16), out = engine.alloc(8 * 4);
   let drawnFor = -1;
   const rowsText = mMax < sizes.maxRows ? `a seeded subsample of ${mMax} of ${sizes.maxRows} rows` : 'all rows';
@@ -61,7 +61,10 @@ export const kde = defineEstimator(['kde-upper', 'kde-lower'], (config, engine, 
       if (m < input.n && drawnFor !== input.n) { kdeDrawRows(engine, seed, input.n, m, rows, state); drawnFor = input.n; }
       const upper: PlanePoint[] = [], lower: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
-        ex.kde_mi(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out);
+        // every thread of a team engine shares the pairs (the same bits as one thread)
+        const args = [ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out];
+        engine.team?.call('kde_mi_team', args);
+        ex.kde_mi_team(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out, 0, engine.threads);
         const [ixtU, ityU, ixtL, ityL] = engine.f64(out, 4);
         upper.push({ ixt: ixtU / Math.LN2, ity: ityU / Math.LN2 });
         lower.push({ ixt: ixtL / Math.LN2, ity: ityL / Math.LN2 });

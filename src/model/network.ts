@@ -30,12 +30,13 @@ export function networkBytes(engine: Engine, shape: NetworkShape): { total: numb
 }
 
 /** The bytes of an estimator's scratch (total, largest buffer), counted by the core: mi_create or
- *  kde_create (maxN, maxUnits, K), or ebab_create (maxN values). Resets the engine's arena. */
+ *  kde_create (maxN, maxUnits, K, one thread), or ebab_create (maxN values). Resets the engine's arena. */
 export function scratchBytes(engine: Engine, maxN: number, maxUnits: number, K: number, of: 'mi' | 'kde' | 'ebab' = 'mi'): { total: number; largest: number } {
   engine.reset();
   const out = engine.alloc(16), e = engine.exports;
   if (of === 'ebab') e.ebab_bytes(maxN, out);
-  else (of === 'kde' ? e.kde_bytes : e.mi_bytes)(maxN, maxUnits, K, out);
+  else if (of === 'kde') e.kde_bytes(maxN, maxUnits, K, 1, out);
+  else e.mi_bytes(maxN, maxUnits, K, out);
   const [total, largest] = engine.f64(out, 2);
   engine.reset();
   return { total, largest };

@@ -5,7 +5,7 @@ import type { ExperimentConfig } from '../config/config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { RunRecord } from '../record/schema.js';
 import { Engine } from '../engine/engine.js';
-import { loadWasmModule } from '../engine/wasm-node.js';
+import { loadWasmModule, relaxedInUse } from '../engine/wasm-node.js';
 import { runNetwork, type RunProgress } from '../train/run-network.js';
 import { DumpWriter } from './dump-writer.js';
 import { datasetKey } from './datasets.js';
@@ -31,7 +31,8 @@ export interface JobHooks {
 }
 
 export type WorkerRequest =
-  | { kind: 'setup'; module: WebAssembly.Module; threadsPerNetwork: number }
+  /** relaxed: the builds the main thread chose (engine/wasm-node.ts useRelaxedSimd); module is the one-thread one */
+  | { kind: 'setup'; module: WebAssembly.Module; threadsPerNetwork: number; relaxed: boolean }
   | { kind: 'data'; key: string; data: Dataset }
   | { kind: 'run'; i: number; job: Job };
 export type WorkerReply =
@@ -93,7 +94,7 @@ export async function runJobs(jobs: Job[], datasets: Map<string, Dataset>, threa
       else reject(new Error(m.message));
     });
     w.on('error', reject);
-    w.postMessage({ kind: 'setup', module, threadsPerNetwork: perNetwork } satisfies WorkerRequest);
+    w.postMessage({ kind: 'setup', module, threadsPerNetwork: perNetwork, relaxed: relaxedInUse() } satisfies WorkerRequest);
     feed();
   });
   try {

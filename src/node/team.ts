@@ -1,26 +1,14 @@
 // Node's helper threads for a team engine (src/engine/team.ts): one worker_thread each, unref'd so
 // that an idle team never keeps the process alive.
 import { Worker } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
 import { Engine } from '../engine/engine.js';
 import type { TeamHelper, TeamReply, TeamRequest } from '../engine/team.js';
-import { loadWasmModule } from '../engine/wasm-node.js';
+import { loadCore, loadWasmModule, relaxedInUse } from '../engine/wasm-node.js';
+import { coreFile } from '../engine/cores.js';
 
-let cached: WebAssembly.Module | undefined;
-
-/** build/infoplane-mt.wasm, compiled once per process. */
+/** build/infoplane-mt.wasm (or its relaxed build, engine/wasm-node.ts), compiled once per process. */
 export function loadThreadsModule(): WebAssembly.Module {
-  if (!cached) {
-    const path = new URL('../../build/infoplane-mt.wasm', import.meta.url);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw new Error(`wasm core (threads build) not found at ${path.pathname}: run \`npm run build\` first`);
-    }
-    cached = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  }
-  return cached;
+  return loadCore(coreFile({ threads: true, relaxed: relaxedInUse() }));
 }
 
 function spawnHelper(): TeamHelper {

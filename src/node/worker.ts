@@ -4,12 +4,17 @@ import { Engine } from '../engine/engine.js';
 import type { Dataset } from '../data/dataset.js';
 import { datasetKey } from './datasets.js';
 import { createEngineWithThreads } from './team.js';
+import { useRelaxedSimd } from '../engine/wasm-node.js';
 import { runJob, type WorkerReply, type WorkerRequest } from './pool.js';
 
 let engine: Promise<Engine> | undefined;
 const datasets = new Map<string, Dataset>();
 parentPort!.on('message', async (req: WorkerRequest) => {
-  if (req.kind === 'setup') { engine = req.threadsPerNetwork > 1 ? createEngineWithThreads(req.threadsPerNetwork) : Engine.create(req.module); return; }
+  if (req.kind === 'setup') {
+    useRelaxedSimd(req.relaxed, () => req.relaxed); // the main thread has checked the runtime
+    engine = req.threadsPerNetwork > 1 ? createEngineWithThreads(req.threadsPerNetwork) : Engine.create(req.module);
+    return;
+  }
   if (req.kind === 'data') { datasets.set(req.key, req.data); return; }
   try {
     const record = runJob(await engine!, req.job, datasets.get(datasetKey(req.job.config))!, (p) => {

@@ -3,6 +3,7 @@ import type { BinRangeMode, Binning, ExperimentConfig } from '../config/config.j
 import type { IBPoint } from '../bound/ib.js';
 import type { LabelModel } from '../bound/labels.js';
 import type { PlaneOrigin } from '../data/dump.js';
+import type { SelfConsistency } from './model-info.js';
 export type { PlaneOrigin } from '../data/dump.js';
 
 export interface LayerInfo { name: string; width: number; activation: string }
@@ -38,7 +39,7 @@ export interface RunRecord extends Series {
   divergedAt?: number;
   /** With model-drawn labels: per layer at the last logged epoch, the IB self-consistency fit
    *  (record/model-info.ts). */
-  selfConsistency?: { beta: number; divergence: number; cells: number }[];
+  selfConsistency?: SelfConsistency[];
   /** This network's phases (record/phases.ts), filled in by buildResult. */
   phases?: Required<Phases>;
 }
@@ -149,4 +150,6 @@ export type InfoplaneResult = TrainingResult | ExternalResult;
 export interface Timing {
   startedAt: string; seconds: number; threads: number; epochsPerSecond: number;
   node: string; host: string;
+  /** Trained on the relaxed core (fused multiply-add where the host has it; absent: the plain core). */
+  relaxedSimd?: true;
 }

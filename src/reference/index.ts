@@ -14,3 +14,4 @@ export * from './train.js';
 export * from './adaptive.js';
 export * from './kde.js';
 export * from './quantize.js';
+export * from './self-consistency.js';

@@ -211,6 +211,8 @@ export interface Painter {
   /** Markers of one fill colour (each in its layer's shape), radius r, with an optional outline. */
   markers(items: MarkerItem[], r: number, fill: string, outline?: StrokeStyle): void;
   rect(x: number, y: number, w: number, h: number, fill?: string, stroke?: StrokeStyle): void;
+  /** A closed polygon filled with colour at alpha (bands, CI spans). */
+  fill(pts: [number, number][], colour: string, alpha: number): void;
   /** The colour scale as a vertical bar, t = 1 at the top. */
   ramp(x: number, y: number, w: number, h: number): void;
   text(x: number, y: number, s: string, t: TextStyle): void;
@@ -380,6 +382,12 @@ export class CanvasPainter implements Painter {
     if (stroke) { this.stroke(stroke); c.strokeRect(x, y, w, h); }
     c.restore();
   }
+  fill(pts: [number, number][], colour: string, alpha: number): void {
+    const c = this.ctx;
+    c.save(); c.beginPath();
+    pts.forEach(([x, y], i) => (i ? c.lineTo(x, y) : c.moveTo(x, y)));
+    c.closePath(); c.fillStyle = colour; c.globalAlpha = alpha; c.fill(); c.restore();
+  }
   ramp(x: number, y: number, w: number, h: number): void {
     const c = this.ctx, g = c.createLinearGradient(0, y + h, 0, y);
     VIRIDIS.forEach((v, i) => g.addColorStop(i / (VIRIDIS.length - 1), hex(v)));
@@ -411,15 +419,17 @@ const strokeAttrs = (s: StrokeStyle) => `stroke="${s.colour}" stroke-width="${nu
   (s.alpha !== undefined && s.alpha < 1 ? ` stroke-opacity="${Math.round(s.alpha * 1000) / 1000}"` : '') +
   (s.dash?.length ? ` stroke-dasharray="${s.dash.map(num).join(' ')}"` : '');
 
-/** Collects SVG elements; layer markers are <use> references to one <path> per shape. */
+/** Collects SVG elements; layer markers are <use> references to one <path> per shape. Ids start
+ *  with idPrefix, so that several figures can sit inline in one HTML page. */
 export class SvgPainter implements Painter {
+  constructor(readonly idPrefix = '') {}
   readonly parts: string[] = [];
   private clips = 0;
   private shapes = new Map<string, string>();
   private ramps = 0;
   readonly defs: string[] = [];
   clip(f: Frame, draw: () => void): void {
-    const id = `clip${this.clips++}`;
+    const id = `${this.idPrefix}clip${this.clips++}`;
     this.defs.push(`<clipPath id="${id}"><rect x="${num(f.left)}" y="${num(f.top)}" width="${num(f.width)}" height="${num(f.height)}"/></clipPath>`);
     this.parts.push(`<g clip-path="url(#${id})">`);
     draw();
@@ -429,7 +439,7 @@ export class SvgPainter implements Painter {
     this.parts.push(`<polyline fill="none" ${strokeAttrs(s)} points="${pts.map(([x, y]) => `${num(x)},${num(y)}`).join(' ')}"/>`);
   }
   private shape(layer: number, r: number): string {
-    const key = layer % SHAPES.length, id = `m${key}-${Math.round(r * 100)}`;
+    const key = layer % SHAPES.length, id = `${this.idPrefix}m${key}-${Math.round(r * 100)}`;
     if (!this.shapes.has(id)) {
       const v = markerShape(key);
       this.shapes.set(id, id);
@@ -446,10 +456,13 @@ export class SvgPainter implements Painter {
     this.parts.push(`<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" fill="${fill ?? 'none'}"${stroke ? ' ' + strokeAttrs(stroke) : ''}/>`);
   }
   ramp(x: number, y: number, w: number, h: number): void {
-    const id = `ramp${this.ramps++}`;
+    const id = `${this.idPrefix}ramp${this.ramps++}`;
     this.defs.push(`<linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">` +
       VIRIDIS.map((v, i) => `<stop offset="${num(i / (VIRIDIS.length - 1))}" stop-color="${hex(v)}"/>`).join('') + '</linearGradient>');
     this.parts.push(`<rect class="colour-bar" x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" fill="url(#${id})"/>`);
+  }
+  fill(pts: [number, number][], colour: string, alpha: number): void {
+    this.parts.push(`<polygon fill="${colour}" fill-opacity="${Math.round(alpha * 1000) / 1000}" stroke="none" points="${pts.map(([x, y]) => `${num(x)},${num(y)}`).join(' ')}"/>`);
   }
   text(x: number, y: number, s: string, t: TextStyle): void {
     const anchor = t.align === 'center' ? 'middle' : t.align === 'right' ? 'end' : 'start';
@@ -464,6 +477,10 @@ export interface SvgOptions extends DrawOptions {
   /** Plot area size in px (the axes, colour bar and legend come on top). */
   width?: number; height?: number;
   title?: string;
+  /** Prefix of the document's ids (several planes inline in one page). */
+  idPrefix?: string;
+  /** Without the XML declaration, for inlining into HTML. */
+  inline?: boolean;
 }
 
 /** The plane as a standalone SVG document: axes with ticks and labels, the plot, the colour bar
@@ -479,7 +496,7 @@ export function planeSvg(m: PlaneModel, o: SvgOptions = {}): string {
     sx: (v) => left + ((v - m.x[0]) / (m.x[1] - m.x[0])) * W,
     sy: (v) => top + H - ((v - m.y[0]) / (m.y[1] - m.y[0])) * H,
   };
-  const p = new SvgPainter();
+  const p = new SvgPainter(o.idPrefix);
   if (o.title) p.text(left, 18, o.title, { size: 14, colour: '#222222', baseline: 'middle', bold: true });
   // axes: grid, frame, ticks and labels; the same ticks the canvas plane uses
   const axisStroke: StrokeStyle = { colour: '#444444', width: 1 };
@@ -527,7 +544,7 @@ export function planeSvg(m: PlaneModel, o: SvgOptions = {}): string {
     p.text(lx + 16, y, `${m.runs.length} networks`, { size: 11, colour: '#222222', baseline: 'middle' });
   }
   p.parts.push('</g>');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+  return `${o.inline ? '' : '<?xml version="1.0" encoding="UTF-8"?>\n'}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
     `width="${num(total.w)}" height="${num(total.h)}" viewBox="0 0 ${num(total.w)} ${num(total.h)}" font-family="Helvetica, Arial, sans-serif" ` +
     `data-x-domain="${m.x.join(' ')}" data-y-domain="${m.y.join(' ')}" data-frame="${[left, top, W, H].join(' ')}">\n` +
     `<rect width="100%" height="100%" fill="#ffffff"/>\n<defs>${p.defs.join('')}</defs>\n${p.parts.join('\n')}\n</svg>\n`;

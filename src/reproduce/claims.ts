@@ -18,7 +18,7 @@ import {
   relaxationTimes, switchMeasure, DEEP_FROM, type CompressionMeasure,
 } from './measures.js';
 import { mainEstimators, type StudyName } from './studies.js';
-import { MODEL_ESTIMATOR, TEST_ESTIMATOR, TRAIN_ESTIMATOR } from '../record/model-info.js';
+import { BETA_GRID_TOP, MODEL_ESTIMATOR, TEST_ESTIMATOR, TRAIN_ESTIMATOR } from '../record/model-info.js';
 
 export type { Verdict, ClaimRow } from '../stats/verdict.js';
 
@@ -172,15 +172,20 @@ function claim3(s: Studies, seed: number): ClaimRow | null {
   if (untrained.verdict === 'reproduced') notes.push('The untrained network is as close to the bound: closeness alone does not show what training did.');
   const horizontal = judged.map((i) => measure(`horizontal gap ${layerName(i)} (bits)`, fin.map((g) => g.horizontal[i]), seed, floor));
   const fits = Array.from({ length: L }, (_, i) => i).filter((i) => runs.some((r) => Number.isFinite(r.selfConsistency?.[i]?.divergence ?? NaN)));
+  const fitOf = (i: number, key: 'beta' | 'divergence' | 'sharedDecoderBits') => runs.map((r) => r.selfConsistency?.[i]?.[key] ?? NaN);
   const selfc = fits.flatMap((i) => [
-    measure(`${layerName(i)}: IB self-consistency, best-fitting beta`, runs.map((r) => r.selfConsistency?.[i]?.beta ?? NaN), seed),
-    measure(`${layerName(i)}: remaining divergence, mean -log2 q_beta(t(x)|x) (bits; 0 = self-consistent)`, runs.map((r) => r.selfConsistency?.[i]?.divergence ?? NaN), seed),
+    measure(`${layerName(i)}: IB self-consistency, best-fitting beta`, fitOf(i, 'beta'), seed),
+    measure(`${layerName(i)}: remaining divergence, mean -log2 q_beta(t(x)|x) (bits; 0 = self-consistent)`, fitOf(i, 'divergence'), seed),
+    measure(`${layerName(i)}: of which no beta removes (cells sharing a decoder p(y|t), bits)`, fitOf(i, 'sharedDecoderBits'), seed),
   ]);
   if (fits.length) {
-    const d = fits.map((i) => `${layerName(i)} ${f2(meanOf(runs.map((r) => r.selfConsistency?.[i]?.divergence ?? NaN)))} bits`).join(', ');
-    notes.push(`IB self-consistency (the encoder p(t|x) ~ p(t) exp(-beta KL[p(y|x) || p(y|t)]) that best explains each layer's own encoder): remaining divergence ${d}; ` +
-      'the bound\'s own solutions satisfy the equations exactly (0 bits), so this is how far the layers are from "satisfied". Layers with more than 512 cells are not fitted.');
-  } else notes.push('IB self-consistency: not measured (needs model-drawn labels and layers of at most 512 cells).');
+    const d = fits.map((i) => `${layerName(i)} ${f2(meanOf(fitOf(i, 'divergence')))} (${f2(meanOf(fitOf(i, 'sharedDecoderBits')))})`).join(', ');
+    const atTop = fits.filter((i) => meanOf(fitOf(i, 'beta')) >= 2 ** BETA_GRID_TOP);
+    notes.push(`IB self-consistency (the encoder p(t|x) ~ p(t) exp(-beta KL[p(y|x) || p(y|t)]) that best explains each layer's own encoder), fitted for every layer: remaining divergence in bits ${d}, ` +
+      'in brackets the part no beta removes, because the IB encoder cannot tell apart cells with the same decoder p(y|t) (a layer that keeps such cells apart holds information about X that says nothing about Y). ' +
+      'The bound\'s own solutions satisfy the equations exactly (0 bits), so this is how far the layers are from "satisfied"; for scale, at beta = 0 the divergence is the layer\'s H(T) = I(X;T).' +
+      (atTop.length ? ` For ${atTop.map(layerName).join(', ')} the best beta is at the top of the grid (2^${BETA_GRID_TOP}): the fit prefers the beta -> infinity limit.` : ''));
+  } else notes.push('IB self-consistency: not measured (needs model-drawn labels).');
   return {
     id: 'claim3', title: 'Converged layers lie on or very close to the IB bound', verdict: judged.length ? combine([head.verdict, ...perLayer.map((j) => j.verdict)]) : 'inconclusive',
     rule: `two-sided: reproduced when the CI of the vertical gap bound(I(X;T)) - I(T;Y) at the last logged epoch lies within +-floor (${FLOOR_SDS} SD of I(T;Y)'s late jitter) ` +

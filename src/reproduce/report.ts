@@ -9,14 +9,16 @@ import { windowedMedian, snrSeries, SNR_WINDOW } from '../record/phases.js';
 import { effectText, PAPER_ESTIMATOR, type DpiRow, type ExploratoryRow, type SensitivityRow } from './claims.js';
 import { hiddenLayers, switchMeasure, DEEP_FROM } from './measures.js';
 import { finiteMean, summarize } from '../stats/bootstrap.js';
-import { chart, CHART_CSS, PALETTE, type ErrPoint, type Line } from './svg.js';
+import { chartSvg, type Chart, type ErrPoint, type Line } from '../report/chart-svg.js';
+import { PALETTE, planeInputFromResult, planeModel, planeSvg } from '../report/plane.js';
 import type { StudyName } from './studies.js';
 import { MODEL_ESTIMATOR } from '../record/model-info.js';
 
 export interface ReproductionSummary {
   format: 'infoplane-reproduction/2';
   scale: 'full' | 'quick';
-  settings: { repeats: number; epochs: number; miPoints: number; seed: number; kdeSamples: number; threads: number };
+  /** relaxedSimd: trained on the relaxed core (fused multiply-add where the host has it) */
+  settings: { repeats: number; epochs: number; miPoints: number; seed: number; kdeSamples: number; threads: number; relaxedSimd?: true };
   seconds: number;
   studies: { name: string; title: string; report: string; networks: number }[];
   claims: ClaimRow[];
@@ -33,34 +35,26 @@ const pText = (p: number) => (Number.isFinite(p) ? (p < 0.001 ? '< 0.001' : p.to
 
 type Studies = Map<StudyName, CellResult[]>;
 
-/** A plane: each layer's mean path over epochs, and its last point with the CI of the mean. */
-function plane(title: string, r: InfoplaneResult | undefined, est: string, extra: { lines?: Line[]; points?: ErrPoint[] } = {}): string {
+/** Unique id prefixes for the figures of one page (their SVG ids must not clash). */
+type Ids = () => string;
+
+/** A study's plane through the plane renderer: the mean path coloured by epoch, every network's
+ *  own path (thin), 95% CI crosses of the mean, and the IB bound when the study has one. */
+function plane(title: string, r: InfoplaneResult | undefined, est: string, ids: Ids): string {
   if (!r || !r.mi[est]) return '';
-  const mi = r.mi[est], ci = r.ci95?.mi[est], L = mi.ixt.length, K = r.epochs.length;
-  const lines: Line[] = [], points: ErrPoint[] = [];
-  let maxX = 0, maxY = 0;
-  for (let l = 0; l < L; l++) {
-    const color = PALETTE[l % PALETTE.length];
-    const pts = mi.ixt[l].map((x, k) => [x, mi.ity[l][k]] as [number, number]);
-    for (const [x, y] of pts) { if (Number.isFinite(x)) maxX = Math.max(maxX, x); if (Number.isFinite(y)) maxY = Math.max(maxY, y); }
-    lines.push({ points: pts, color, width: 1.2, opacity: 0.8 });
-    points.push({ x: mi.ixt[l][K - 1], y: mi.ity[l][K - 1], x95: ci?.ixt[l][K - 1], y95: ci?.ity[l][K - 1], color, label: r.layers[l]?.name });
-  }
-  return chart({
-    title, width: 300, height: 240,
-    x: { label: 'I(X;T) [bits]', min: 0, max: Math.max(1, Math.ceil(maxX)) }, y: { label: 'I(T;Y) [bits]', min: 0, max: Math.max(0.1, maxY * 1.05) },
-    lines: [...lines, ...(extra.lines ?? [])], points: [...points, ...(extra.points ?? [])],
-  });
+  const svg = planeSvg(planeModel(planeInputFromResult(r, est)), { width: 300, height: 220, title, idPrefix: ids(), inline: true, markerScale: 0.8 });
+  return `<figure class="plane" data-figure="plane">${svg}</figure>`;
 }
+const chart = (c: Chart, ids: Ids) => `<figure data-figure="chart">${chartSvg(c, ids())}</figure>`;
 
 const first = (s: Studies, n: StudyName) => s.get(n)?.[0]?.result;
 
-function claim1Figures(s: Studies): string {
-  return [plane('main (tanh), 30 edges', first(s, 'main'), PAPER_ESTIMATOR), plane('control: linear', first(s, 'linear'), PAPER_ESTIMATOR),
-    plane('control: shuffled labels', first(s, 'shuffled'), PAPER_ESTIMATOR), plane('control: full batch', first(s, 'fullbatch'), PAPER_ESTIMATOR)].join('');
+function claim1Figures(s: Studies, ids: Ids): string {
+  return [plane('main (tanh), 30 edges', first(s, 'main'), PAPER_ESTIMATOR, ids), plane('control: linear', first(s, 'linear'), PAPER_ESTIMATOR, ids),
+    plane('control: shuffled labels', first(s, 'shuffled'), PAPER_ESTIMATOR, ids), plane('control: full batch', first(s, 'fullbatch'), PAPER_ESTIMATOR, ids)].join('');
 }
 
-function claim2Figures(s: Studies, seed: number): string {
+function claim2Figures(s: Studies, seed: number, ids: Ids): string {
   const r = first(s, 'main');
   if (!r) return '';
   const runs = r.runs, deep = hiddenLayers(runs[0], DEEP_FROM);
@@ -79,59 +73,57 @@ function claim2Figures(s: Studies, seed: number): string {
     lines, markers: [
       { y: 1, color: '#555', label: 'SNR = 1' },
       { x: 10 ** on.mean, x95: [10 ** on.ci95[0], 10 ** on.ci95[1]], color: '#b42318', label: 'compression onset (geometric mean, CI)' },
-      { x: 10 ** st.mean, x95: [10 ** st.ci95[0], 10 ** st.ci95[1]], color: '#1f77b4', label: 'SNR switch (geometric mean, CI)', dash: '1 2' },
+      { x: 10 ** st.mean, x95: [10 ** st.ci95[0], 10 ** st.ci95[1]], color: '#1f77b4', label: 'SNR switch (geometric mean, CI)', dash: [1, 2] },
     ],
-  });
+  }, ids);
 }
 
-function claim3Figures(s: Studies): string {
+function claim3Figures(s: Studies, ids: Ids): string {
   const r = first(s, 'noisy');
   if (!r?.bound) return '';
-  const bound: Line = { points: r.bound.points.map((p) => [p.ixt, p.ity] as [number, number]), color: '#000', width: 1, dash: '5 3', label: 'IB bound (noisy labels)' };
-  const est = r.mi[MODEL_ESTIMATOR] ? MODEL_ESTIMATOR : PAPER_ESTIMATOR, mi = r.mi[est];
-  const untrained: ErrPoint[] = mi.ixt.slice(0, -1).map((row, l) => ({ x: row[0], y: mi.ity[l][0], color: PALETTE[l % PALETTE.length], hollow: true }));
-  return plane(`noisy labels (${est}): trained / untrained (o)`, r, est, { lines: [bound], points: untrained });
+  const est = r.mi[MODEL_ESTIMATOR] ? MODEL_ESTIMATOR : PAPER_ESTIMATOR;
+  return plane(`noisy labels (${est}); epoch 0 (dark) is the untrained control`, r, est, ids);
 }
 
-function claim4Figures(s: Studies, row: ClaimRow): string {
+function claim4Figures(s: Studies, row: ClaimRow, ids: Ids): string {
   const cells = s.get('depth');
   if (!cells) return '';
   const pts: ErrPoint[] = row.measures?.map((e, i) => ({ x: cells[i].result.layers.length - 1, y: e.estimate, y95: e.ci95, color: '#1f77b4' })) ?? [];
   const ys = pts.flatMap((p) => [p.y95?.[0] ?? p.y, p.y95?.[1] ?? p.y]).filter(Number.isFinite);
   const mean = meanOf(pts.map((p) => p.y)), xm = meanOf(pts.map((p) => p.x)), b = row.effect.estimate;
-  const fit: Line = { points: [[1, mean + b * (1 - xm)], [5, mean + b * (5 - xm)]], color: '#b42318', dash: '4 3', label: `slope ${f3(b)} [${f3(row.effect.ci95[0])}, ${f3(row.effect.ci95[1])}]` };
+  const fit: Line = { points: [[1, mean + b * (1 - xm)], [5, mean + b * (5 - xm)]], color: '#b42318', dash: [4, 3], label: `slope ${f3(b)} [${f3(row.effect.ci95[0])}, ${f3(row.effect.ci95[1])}]` };
   return chart({
     title: 'epochs to the test-error target (mean, 95% CI)', width: 380,
     x: { label: 'hidden layers', min: 0.5, max: 5.5 }, y: { label: 'log10(epochs + 1)', min: Math.min(...ys) - 0.2, max: Math.max(...ys) + 0.2 },
     points: pts, lines: [fit],
-  });
+  }, ids);
 }
 
-function seriesChart(title: string, yLabel: string, items: { r: InfoplaneResult; y: number[]; band?: [number, number][]; label: string; color: string }[]): string {
+function seriesChart(ids: Ids, title: string, yLabel: string, items: { r: InfoplaneResult; y: number[]; band?: [number, number][]; label: string; color: string }[]): string {
   const E = Math.max(...items.map((i) => i.r.epochs[i.r.epochs.length - 1] + 1));
   const ys = items.flatMap((i) => [...i.y, ...(i.band?.flat() ?? [])]).filter(Number.isFinite);
   return chart({
     title, width: 380, x: { label: 'epoch + 1', min: 1, max: E, log: true }, y: { label: yLabel, min: Math.min(...ys), max: Math.max(...ys) * 1.02 || 1 },
     lines: items.map((i) => ({ points: i.r.epochs.map((e, k) => [e + 1, i.y[k]] as [number, number]), color: i.color, label: i.label })),
     bands: items.filter((i) => i.band).map((i) => ({ lo: i.r.epochs.map((e, k) => [e + 1, i.band![k][0]] as [number, number]), hi: i.r.epochs.map((e, k) => [e + 1, i.band![k][1]] as [number, number]), color: i.color })),
-  });
+  }, ids);
 }
 
-function claim5Figures(s: Studies): string {
+function claim5Figures(s: Studies, ids: Ids): string {
   const cells = s.get('size');
   if (!cells) return '';
   const items = (pick: (r: InfoplaneResult) => { y: number[]; band?: [number, number][] }) => cells.map((c, i) => ({ r: c.result, ...pick(c.result), label: `${Number(c.values.trainFraction) * 100}%`, color: PALETTE[i] }));
   const last = (r: InfoplaneResult) => r.layers.length - 2;
-  return seriesChart('I(T;Y), last hidden layer (95% band)', 'I(T;Y) [bits]', items((r) => ({ y: r.mi[PAPER_ESTIMATOR].ity[last(r)], band: r.ci95?.mi[PAPER_ESTIMATOR].ity[last(r)] }))) +
-    seriesChart('test loss (95% band)', 'test loss', items((r) => ({ y: r.testLoss, band: r.ci95?.testLoss })));
+  return seriesChart(ids, 'I(T;Y), last hidden layer (95% band)', 'I(T;Y) [bits]', items((r) => ({ y: r.mi[PAPER_ESTIMATOR].ity[last(r)], band: r.ci95?.mi[PAPER_ESTIMATOR].ity[last(r)] }))) +
+    seriesChart(ids, 'test loss (95% band)', 'test loss', items((r) => ({ y: r.testLoss, band: r.ci95?.testLoss })));
 }
 
-function saxeFigures(s: Studies): string {
+function saxeFigures(s: Studies, ids: Ids): string {
   const cells = s.get('activation');
   if (!cells) return '';
   return cells.map((c) => {
     const r = c.result, deep = hiddenLayers(r.runs[0] ?? { gradMean: [] }, DEEP_FROM);
-    return seriesChart(`${c.values.activation}: I(X;T), deeper layers (95% band)`, 'I(X;T) [bits]', deep.map((l, i) => ({
+    return seriesChart(ids, `${c.values.activation}: I(X;T), deeper layers (95% band)`, 'I(X;T) [bits]', deep.map((l, i) => ({
       r, y: r.mi[PAPER_ESTIMATOR].ixt[l], band: r.ci95?.mi[PAPER_ESTIMATOR].ixt[l], label: r.layers[l].name, color: PALETTE[(i + DEEP_FROM) % PALETTE.length],
     })));
   }).join('');
@@ -162,15 +154,17 @@ ${c.measures?.length ? `<details><summary>measurements (${c.measures.length})</s
 
 export function renderReproduction(s: ReproductionSummary, studies?: Studies): string {
   const seed = s.settings.seed;
+  let figure = 0;
+  const ids: Ids = () => `f${figure++}-`;
   const figs = (c: ClaimRow) => {
     if (!studies) return '';
     switch (c.id) {
-      case 'claim1': return claim1Figures(studies);
-      case 'claim2': return claim2Figures(studies, seed);
-      case 'claim3': return claim3Figures(studies);
-      case 'claim4': return claim4Figures(studies, c);
-      case 'claim5': return claim5Figures(studies);
-      case 'saxe': return saxeFigures(studies);
+      case 'claim1': return claim1Figures(studies, ids);
+      case 'claim2': return claim2Figures(studies, seed, ids);
+      case 'claim3': return claim3Figures(studies, ids);
+      case 'claim4': return claim4Figures(studies, c, ids);
+      case 'claim5': return claim5Figures(studies, ids);
+      case 'saxe': return saxeFigures(studies, ids);
       default: return '';
     }
   };
@@ -193,11 +187,11 @@ td, th { border-top: 1px solid #ddd; padding: 4px 8px; vertical-align: top; text
 .v { color: #fff; border-radius: 4px; padding: 1px 6px; white-space: nowrap; font-size: 12px; font-weight: normal; }
 .rule { color: #444; font-size: 13px; } .notes { font-size: 13px; color: #5a4500; } .figs { display: flex; flex-wrap: wrap; gap: 8px; }
 section.claim { border-top: 2px solid #eee; margin-top: 18px; }
-${CHART_CSS}
+figure { margin: 0; } .figs svg { max-width: 100%; height: auto; }
 </style></head><body>
 <h1>Reproduction of "Opening the Black Box of Deep Neural Networks via Information" (Shwartz-Ziv and Tishby, 2017)</h1>
 <p>${s.scale === 'quick' ? '<b>Quick version</b> (fewer networks and epochs than the paper): ' : ''}${s.settings.repeats} networks per setting, ${s.settings.epochs} epochs,
-MI on the reference code's log schedule with ${s.settings.miPoints} points, first seed ${seed}; ${s.seconds.toFixed(0)} s on ${s.settings.threads} thread(s).
+MI on the reference code's log schedule with ${s.settings.miPoints} points, first seed ${seed}; ${s.seconds.toFixed(0)} s on ${s.settings.threads} thread(s)${s.settings.relaxedSimd ? ' with relaxed SIMD (fused multiply-add: the low bits depend on the host)' : ''}.
 Every quantity is measured per network, then summarized by its mean, a seeded BCa bootstrap 95% CI over networks and n; verdicts come from the stated rule and test
 (<code>reproduced</code>, <code>not reproduced</code>, or <code>inconclusive</code> when the interval straddles the threshold or there are too few networks).
 Thresholds are noise floors measured on the same networks. The method is in docs/SCIENCE.md of the infoplane repository.</p>

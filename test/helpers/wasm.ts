@@ -47,8 +47,9 @@ export function wasmExists(): boolean {
   return existsSync(WASM_PATH);
 }
 
-export async function loadWasm(): Promise<Wasm> {
-  const bytes = readFileSync(WASM_PATH);
+/** An instance of build/infoplane.wasm, or of another one-thread build at `path`. */
+export async function loadWasm(path = WASM_PATH): Promise<Wasm> {
+  const bytes = readFileSync(path);
   const imports = {
     env: {
       abort(): never {

@@ -12,12 +12,13 @@ import { prepareOutDir, writeFileAtomic } from '../../node/atomic.js';
 import { buildResult } from '../../record/result.js';
 import type { Timing } from '../../record/schema.js';
 import { writeReport } from '../../report/write-node.js';
-import { epochRate, interruptible, progressBar } from '../terminal.js';
+import { addRelaxedSimdOption, applyRelaxedSimd, epochRate, interruptible, progressBar } from '../terminal.js';
 import { dumpDirOf } from '../../node/dump-writer.js';
 
-export async function runCommand(flags: RunFlags & { out: string; threads?: string; dumpActivations?: string }): Promise<void> {
+export async function runCommand(flags: RunFlags & { out: string; threads?: string; dumpActivations?: string; relaxedSimd?: boolean }): Promise<void> {
   const config = configFromFlags(flags);
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
+  const relaxed = applyRelaxedSimd(flags.relaxedSimd);
   const data = datasetOf(config);
   checkRunFits(config, data);
   checkBoundLabels(config, data);
@@ -46,7 +47,7 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
   const result = buildResult(config, data, runs);
   const timing: Timing = {
     startedAt: new Date(Date.now() - seconds * 1000).toISOString(), seconds, threads,
-    epochsPerSecond: total / seconds, node: process.version, host: hostname(),
+    epochsPerSecond: total / seconds, node: process.version, host: hostname(), ...(relaxed ? { relaxedSimd: true as const } : {}),
   };
   // infoplane.json depends only on config and seeds; timing lives beside it.
   writeFileAtomic(join(flags.out, 'infoplane.json'), JSON.stringify(result));
@@ -58,7 +59,7 @@ export async function runCommand(flags: RunFlags & { out: string; threads?: stri
   const [which, acc, note] = Number.isFinite(result.testAcc[last]) ? ['test', result.testAcc[last], ''] : ['training', result.trainAcc[last], ' (no test rows)'];
   const accuracy = Number.isFinite(acc) ? `${which} accuracy ${(acc * 100).toFixed(1)}%${note}` : 'no accuracy';
   process.stdout.write(`${config.name}: ${config.repeats} network(s) x ${config.epochs} epochs in ${seconds.toFixed(1)} s ` +
-    `(${threads} thread(s)); ${accuracy} at epoch ${result.epochs[last]}` +
+    `(${threads} thread(s)${relaxed ? ', relaxed SIMD' : ''}); ${accuracy} at epoch ${result.epochs[last]}` +
     `${diverged ? `; ${diverged} diverged` : ''}; report: ${report}\n`);
 }
 
@@ -103,8 +104,8 @@ export function addRunOptions(command: Command): Command {
 }
 
 export function register(program: Command): void {
-  addRunOptions(program.command('run'))
-    .option('--threads <n>', 'worker threads (default: number of cores)')
+  addRelaxedSimdOption(addRunOptions(program.command('run'))
+    .option('--threads <n>', 'worker threads (default: number of cores)'))
     .requiredOption('--out <dir>', 'output folder')
     .option('--dump-activations <dir>', 'also write every logged epoch\'s layer activations, labels, inputs and metrics there (the dump layout `infoplane plane --dump` reads; one folder rNNNN per network with --repeats > 1)')
     .action(runCommand);

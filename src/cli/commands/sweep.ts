@@ -8,13 +8,13 @@ import { threadCount, UsageError, type RunFlags } from '../../config/flags.js';
 import { parseShard, specFromFlags, specFromText, type SweepSpec } from '../../sweep/grid.js';
 import { mergeSweeps } from '../../sweep/merge.js';
 import { runSweep, type SweepOptions } from '../../sweep/run.js';
-import { epochRate, interruptible, progressBar } from '../terminal.js';
+import { addRelaxedSimdOption, applyRelaxedSimd, epochRate, interruptible, progressBar } from '../terminal.js';
 
-interface SweepFlags extends RunFlags { grid?: string; shard?: string; resume?: boolean; threads?: string; out: string }
+interface SweepFlags extends RunFlags { grid?: string; shard?: string; resume?: boolean; threads?: string; relaxedSimd?: boolean; out: string }
 
 /** The run options of a sweep: commander's parsed values minus the sweep's own flags. */
 function runFlagsOf(flags: SweepFlags): RunFlags {
-  const { grid: _g, shard: _s, resume: _r, threads: _t, out: _o, ...run } = flags;
+  const { grid: _g, shard: _s, resume: _r, threads: _t, relaxedSimd: _x, out: _o, ...run } = flags;
   return run;
 }
 
@@ -39,6 +39,7 @@ export async function sweepWithProgress(spec: SweepSpec, out: string, opts: Omit
 export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<void> {
   const threads = flags.threads !== undefined ? threadCount(flags.threads) : cpus().length;
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  const relaxed = applyRelaxedSimd(flags.relaxedSimd);
   let spec: SweepSpec;
   if (flags.grid !== undefined) {
     let text: string;
@@ -51,7 +52,7 @@ export async function sweepCommand(flags: SweepFlags, known: string[]): Promise<
     spec = specFromFlags(flags.name ?? 'sweep', runFlagsOf(flags));
   }
   const r = await sweepWithProgress(spec, flags.out, { threads, shard, resume: flags.resume === true }, 'sweep');
-  const ran = `${r.trained} network(s) trained in ${r.seconds.toFixed(1)} s (${threads} thread(s))`;
+  const ran = `${r.trained} network(s) trained in ${r.seconds.toFixed(1)} s (${threads} thread(s)${relaxed ? ', relaxed SIMD' : ''})`;
   if (!r.merged) {
     process.stdout.write(`shard ${shard!.i}/${shard!.n}: ${ran}; ${r.networks} networks in ${flags.out}; combine the shards with: infoplane merge DIR... --out OUT\n`);
     return;
@@ -64,7 +65,8 @@ export function register(program: Command): void {
   cmd.option('--grid <file>', 'JSON or YAML: {"name", "base": {option: value}, "grid": {option: [values]}}')
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the networks (0 <= i < n)')
     .option('--resume', 'finish a sweep folder: skip the networks already saved')
-    .option('--threads <n>', 'worker threads (default: number of cores)')
+    .option('--threads <n>', 'worker threads (default: number of cores)');
+  addRelaxedSimdOption(cmd)
     .requiredOption('--out <dir>', 'sweep folder')
     .action((flags: SweepFlags) => sweepCommand(flags, cmd.options.map((o) => o.attributeName())));
 
