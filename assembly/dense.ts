@@ -3,7 +3,7 @@
 // 2-12 would leave vector lanes idle. B (the padded sample count) must be a multiple of 4.
 // Loops are register-blocked (several outputs x 16 samples) so each load feeds several multiply-adds.
 import { act4, act4x2_store, dact4, ACT_TANH, ACT_RELU } from './activation';
-import { levels_of, level_step, q4 } from './levels';
+import { levels_of, level_step, q4, store_min_max } from './levels';
 import { madd, hsum } from './util';
 
 // dst[0 .. 4m) = init + sum_k w[k] src_k[0 .. 4m) for m = 8 or 4 vectors of one row, where src_k is
@@ -218,15 +218,7 @@ export function dense_forward_q(out: usize, save: usize, inp: usize, W: usize, b
   }
   if (quant) {
     // the accumulators hold no NaN, so the pairs combine in any order
-    mn0 = f32x4.pmin(mn0, mn1); mx0 = f32x4.pmax(mx0, mx1);
-    let smin: f32 = Infinity, smax: f32 = -Infinity;
-    for (let j = 0; j < 4; j++) {
-      const x = f32x4.extract_lane(mn0, 0), y = f32x4.extract_lane(mx0, 0);
-      smin = x < smin ? x : smin; smax = smax < y ? y : smax;
-      mn0 = i32x4.shuffle(mn0, mn0, 1, 2, 3, 0); mx0 = i32x4.shuffle(mx0, mx0, 1, 2, 3, 0);
-    }
-    store<f32>(mm, smin);
-    store<f32>(mm, smax, 4);
+    store_min_max(mm, f32x4.pmin(mn0, mn1), f32x4.pmax(mx0, mx1), Infinity, -Infinity);
   }
 }
 

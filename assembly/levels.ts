@@ -32,3 +32,16 @@
   if (clampHi) k = f32x4.pmin(k, vtop);
   return f32x4.add(vlo, f32x4.mul(k, vstep));
 }
+
+/** out f32[2] = min and max of the lanes of vmin / vmax and of the scalars smin / smax (running
+ *  minima and maxima that hold no NaN). */
+// @ts-ignore: decorator
+@inline export function store_min_max(out: usize, vmin: v128, vmax: v128, smin: f32, smax: f32): void {
+  for (let j = 0; j < 4; j++) {
+    const x = f32x4.extract_lane(vmin, 0), y = f32x4.extract_lane(vmax, 0);
+    smin = x < smin ? x : smin; smax = smax < y ? y : smax;
+    vmin = i32x4.shuffle(vmin, vmin, 1, 2, 3, 0); vmax = i32x4.shuffle(vmax, vmax, 1, 2, 3, 0);
+  }
+  store<f32>(out, smin);
+  store<f32>(out, smax, 4);
+}

@@ -10,7 +10,7 @@
 // derivative is, so quantization adds no pass over the layer's [unit][sample] buffers.
 import { dact4, ACT_TANH, ACT_SOFTSIGN, ACT_SIGMOID } from './activation';
 import { dense_forward_q, dense_input_grad_q } from './dense';
-import { levels_of, q1, q4 } from './levels';
+import { levels_of, q1, q4, store_min_max } from './levels';
 import { alloc } from './memory';
 
 /** Unbounded activations: the range is a moving average of the batches' ranges. */
@@ -78,13 +78,7 @@ export function quantize_rows(q: usize, a: usize, nUnits: i32, n: i32, B: i32, l
       store<f32>(q + o + (<usize>s << 2), q1(v, lo, inv, step, top));
     }
   }
-  for (let j = 0; j < 4; j++) {
-    const x = f32x4.extract_lane(vmin, 0), y = f32x4.extract_lane(vmax, 0);
-    smin = x < smin ? x : smin; smax = smax < y ? y : smax;
-    vmin = i32x4.shuffle(vmin, vmin, 1, 2, 3, 0); vmax = i32x4.shuffle(vmax, vmax, 1, 2, 3, 0);
-  }
-  store<f32>(out, smin);
-  store<f32>(out, smax, 4);
+  store_min_max(out, vmin, vmax, smin, smax);
 }
 
 // quantize_backward: dz[n] = da[n] * f'(a[n]) where lo <= a[n] <= hi, else 0; a = the saved
