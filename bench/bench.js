@@ -32,6 +32,9 @@ const builds = relaxedModule ? [['', module], [RELAXED, relaxedModule]] : [['', 
 if (!relaxedModule && !json) console.log('relaxed SIMD is not available in this runtime: the plain core only');
 const data = ib12();
 const N_TRAIN = 3277;
+// engines with helper threads: closed at the end, or their threads keep the process alive
+const teams = [];
+const team = (engine) => { teams.push(engine); return engine; };
 
 async function paperNet(batch, core = module) {
   const engine = await Engine.create(core);
@@ -93,7 +96,7 @@ if (mnistData) {
   // same bits as one thread, test/threads.test.ts)
   for (const [tag] of builds) {
     useRelaxedSimd(tag !== '');
-    const net2 = mnistNet(await createEngineWithThreads(2));
+    const net2 = mnistNet(team(await createEngineWithThreads(2)));
     useRelaxedSimd(false);
     cases.push({
       name: `${name}, 2 threads (one network)${tag}`, unit: 'samples/s', perRun: mnistData.nRows,
@@ -103,10 +106,10 @@ if (mnistData) {
   // an epoch of `run --preset mnist` as it runs (MI every epoch): training with gradient statistics
   // on the 8,000 training rows, the forward of all 10,000, the KDE bounds and bins of 5 layers; on
   // one thread and on two (every part but the bins shared, the same bits)
-  const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000 }; // more than the bench runs (MI every epoch)
+  const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000, miSchedule: { kind: 'all' } }; // every epoch an MI epoch
   const mnistRun = datasetOf(config);
   for (const threads of [1, 2]) {
-    const session = new TrainingSession(threads === 1 ? await Engine.create(module) : await createEngineWithThreads(2), config, mnistRun);
+    const session = new TrainingSession(threads === 1 ? await Engine.create(module) : team(await createEngineWithThreads(2)), config, mnistRun);
     cases.push({
       name: `mnist preset, one MI epoch (train 8000 rows + eval + KDE + bins), ${threads} thread${threads > 1 ? 's' : ''}`, unit: 'samples/s', perRun: session.nTrain,
       fn: () => session.advance(1), maxTime: 10, minSamples: 3,
@@ -267,3 +270,4 @@ for (const k of Object.keys(results).filter((k) => k.endsWith(RELAXED))) {
 }
 
 if (json) console.log(JSON.stringify(results, null, 1));
+for (const e of teams) e.close();

@@ -23,7 +23,10 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
 export function binnedMi(engine: Engine, ctx: number, act: number, width: number, n: number, stride: number, labels: number,
   mode: number, p1: number, p2: number, nbins: number, out: number): void {
   const e = engine.exports;
-  if (!engine.team || width < e.TEAM_MIN_UNITS.value) return e.mi_binned(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out);
+  if (!engine.team || width < e.TEAM_MIN_UNITS.value) {
+    e.mi_binned(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out);
+    return;
+  }
   engine.team.call('mi_binned_team', [ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out]);
   e.mi_binned_team(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out, 0, engine.threads);
 }
