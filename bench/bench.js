@@ -106,7 +106,7 @@ if (mnistData) {
   // an epoch of `run --preset mnist` as it runs (MI every epoch): training with gradient statistics
   // on the 8,000 training rows, the forward of all 10,000, the KDE bounds and bins of 5 layers; on
   // one thread and on two (every part but the bins shared, the same bits)
-  const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000, miSchedule: { kind: 'all' } }; // every epoch an MI epoch
+  const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000, miSchedule: /** @type {const} */ ({ kind: 'all' }) }; // every epoch an MI epoch
   const mnistRun = datasetOf(config);
   for (const threads of [1, 2]) {
     const session = new TrainingSession(threads === 1 ? await Engine.create(module) : team(await createEngineWithThreads(2)), config, mnistRun);

@@ -16,7 +16,7 @@ import { createEngineWithThreads } from '../dist/node/team.js';
 const json = process.argv.includes('--json');
 const at = process.argv.indexOf('--pairs');
 const pairs = at > 0 ? Number(process.argv[at + 1]) : 7;
-const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000, miSchedule: { kind: 'all' } }; // every epoch an MI epoch
+const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000, miSchedule: /** @type {const} */ ({ kind: 'all' }) }; // every epoch an MI epoch
 const data = datasetOf(config);
 const sessions = {
   1: new TrainingSession(await createEngineWithThreads(1), config, data),
