@@ -3,7 +3,7 @@
 // The exports' types come from the AssemblyScript build (build/infoplane.d.ts, written by
 // `npm run build:wasm`), so the interface is declared once, in assembly/.
 import type { instantiate } from '../../build/infoplane.js';
-import { Team, teamMemory, TEAM_IMPORTS, type TeamHelper } from './team.js';
+import { Team, teamMemory, TEAM_IMPORTS, type TeamFunction, type TeamHelper } from './team.js';
 
 /** The core's exports as the build declares them (functions, the memory, the layout globals). */
 export type CoreExports = Awaited<ReturnType<typeof instantiate>>;
@@ -60,6 +60,14 @@ export class Engine {
 
   /** Threads that run one network on this engine. */
   get threads(): number { return this.team?.size ?? 1; }
+
+  /** fn(...args, t, T) on every thread of this engine at once (the helpers started first, thread 0
+   *  here; T = threads); on a one-thread engine just fn(...args, 0, 1), which is what each plain
+   *  export (net_train_epoch, net_eval, kde_mi, mi_binned) calls. Returns thread 0's result. */
+  together(fn: TeamFunction, args: number[]): number {
+    this.team?.call(fn, args);
+    return (this.exports[fn] as unknown as (...a: number[]) => number)(...args, 0, this.threads);
+  }
 
   /** Stops the helper threads: the engine must not train afterwards. */
   close(): void { this.team?.close(); }

@@ -22,13 +22,9 @@ export function binSettings(b: Binning, rangeMode: BinRangeMode = 'fixed'): stri
  *  keys made by every thread (mi_binned_team: the same bits). */
 export function binnedMi(engine: Engine, ctx: number, act: number, width: number, n: number, stride: number, labels: number,
   mode: number, p1: number, p2: number, nbins: number, out: number): void {
-  const e = engine.exports;
-  if (!engine.team || width < e.TEAM_MIN_UNITS.value) {
-    e.mi_binned(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out);
-    return;
-  }
-  engine.team.call('mi_binned_team', [ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out]);
-  e.mi_binned_team(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out, 0, engine.threads);
+  // a narrow layer is thread 0's alone: its keys are too few to be worth the barriers
+  if (!engine.team || width < engine.exports.TEAM_MIN_UNITS.value) engine.exports.mi_binned(ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out);
+  else engine.together('mi_binned_team', [ctx, act, width, n, stride, labels, mode, p1, p2, nbins, out]);
 }
 
 export const bin = defineEstimator(['bin'], (config, engine, sizes) => {

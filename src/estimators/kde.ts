@@ -62,9 +62,7 @@ export const kde = defineEstimator(['kde-upper', 'kde-lower'], (config, engine, 
       const upper: PlanePoint[] = [], lower: PlanePoint[] = [];
       for (let l = 0; l < input.act.length; l++) {
         // every thread of a team engine shares the pairs (the same bits as one thread)
-        const args = [ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out];
-        engine.team?.call('kde_mi_team', args);
-        ex.kde_mi_team(ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out, 0, engine.threads);
+        engine.together('kde_mi_team', [ctx, input.act[l], input.width[l], input.n, input.stride, input.labels, m < input.n ? rows : 0, m, s2, out]);
         const [ixtU, ityU, ixtL, ityL] = engine.f64(out, 4);
         upper.push({ ixt: ixtU / Math.LN2, ity: ityU / Math.LN2 });
         lower.push({ ixt: ixtL / Math.LN2, ity: ityL / Math.LN2 });

@@ -96,11 +96,7 @@ export class Network {
   init(seed: number, fanOut: boolean): void { this.engine.exports.net_init(this.ptr, seed >>> 0, fanOut); }
 
   trainEpoch(nTrain: number, optimizer: OptimizerName, lr: number, momentum: number, shuffle: boolean, gradStats: boolean): number {
-    const { team, exports: e } = this.engine;
-    if (!team) return e.net_train_epoch(this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle, gradStats);
-    const args = [this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle ? 1 : 0, gradStats ? 1 : 0];
-    team.call('net_train_epoch_team', args);
-    return e.net_train_epoch_team(this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle, gradStats, 0, team.size);
+    return this.engine.together('net_train_epoch_team', [this.ptr, nTrain, OPTIMIZER_CODE[optimizer], lr, momentum, shuffle ? 1 : 0, gradStats ? 1 : 0]);
   }
 
   /** [mean_0, std_0, mean_1, std_1, ...] per weight matrix over nb mini-batches; clears the sums. */
@@ -111,12 +107,7 @@ export class Network {
 
   /** Forward all rows; returns [trainLoss, trainAcc, testLoss, testAcc]. */
   evaluate(nTrain: number): Float64Array {
-    const { team, exports: e } = this.engine;
-    if (!team) e.net_eval(this.ptr, nTrain, this.evalPtr);
-    else {
-      team.call('net_eval_team', [this.ptr, nTrain, this.evalPtr]);
-      e.net_eval_team(this.ptr, nTrain, this.evalPtr, 0, team.size);
-    }
+    this.engine.together('net_eval_team', [this.ptr, nTrain, this.evalPtr]);
     return this.engine.f64(this.evalPtr, 4).slice();
   }
 
