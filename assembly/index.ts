@@ -10,8 +10,9 @@ export { sgd_step, momentum_step, adam_step } from './optim';
 export { mi_create, mi_bytes, mi_binned, mi_binned_team, mi_binned_explicit, act_range, ebab_create, ebab_bytes, ebab_edges } from './entropy';
 export { net_create, net_bytes, net_init, net_quantize, net_quant_range, net_train_epoch, net_train_epoch_team, net_grad_stats, net_eval, net_eval_team, net_mi_binned, net_params_finite } from './net';
 export { thread_init } from './team';
-// Threads pay for a network with a layer at least TEAM_MIN_UNITS wide (split by units) or at
-// least TEAM_MIN_PARAMS parameters (the optimizer step split by ranges); hosts read these.
+// Threads pay for a network with a layer at least TEAM_MIN_UNITS wide (split by units) or
+// TEAM_MIN_PARAMS parameters after its first layer (their optimizer step split by ranges); hosts
+// read these.
 export { PAR_UNITS as TEAM_MIN_UNITS, PAR_PARAMS as TEAM_MIN_PARAMS } from './net';
 export { sort_unique_f32, sort_scratch_bytes } from './sort';
 export { kde_create, kde_bytes, kde_mi, kde_mi_team } from './kde';

@@ -67,6 +67,8 @@ describe('a whole epoch in wasm vs the reference trainer', () => {
     [[6, 3], 'relu', 'sgd', 0.1, 100],
     [[5], 'sigmoid', 'momentum', 0.05, 333],
     [[4, 4], 'softplus', 'adam', 1e-2, 3277],
+    // a first layer stepped in several blocks of units (assembly/net.ts STEP_UNITS), the last partial
+    [[70, 5], 'relu', 'momentum', 0.05, 200],
   ];
   for (const [hidden, activation, optimizer, lr, batch] of cases) {
     it(`${hidden.join('-')} ${activation} ${optimizer} batch ${batch}: params, gradient mean and std after 3 epochs`, () => {

@@ -26,12 +26,13 @@ describe('one network on several threads', () => {
   const X = Float32Array.from({ length: N * nIn }, () => d.uniform(-1, 1));
   const y = Int32Array.from({ length: N }, () => Math.floor(d.uniform(0, 3)));
 
-  // [1100, 33, 5] and [1100, 40, 7]: over TEAM_MIN_PARAMS parameters (the optimizer step and the
-  // gradient statistics shared by ranges), and a second layer narrower than TEAM_MIN_UNITS but with
-  // enough weights to be split by its (odd or even number of) units; the last one quantized
+  // [1100, 33, 5] and [1100, 40, 7]: over TEAM_MIN_PARAMS parameters (the gradient statistics
+  // shared by ranges), and a second layer narrower than TEAM_MIN_UNITS but with enough weights to be
+  // split by its (odd or even number of) units; the last one quantized. [300, 240, 5]: the layers
+  // after the first have TEAM_MIN_PARAMS parameters, so their optimizer step is shared by ranges.
   it.each([
     ['tanh', 'sgd', [300, 20], 0], ['relu', 'adam', [130, 257, 9], 0], ['sigmoid', 'momentum', [20, 200], 0],
-    ['tanh', 'sgd', [1100, 33, 5], 0], ['tanh', 'adam', [1100, 40, 7], 6],
+    ['tanh', 'sgd', [1100, 33, 5], 0], ['tanh', 'adam', [1100, 40, 7], 6], ['relu', 'momentum', [300, 240, 5], 0],
   ] as [Activation, OptimizerName, number[], number][])('%s, %s, hidden %j, %i bits: 2 and 3 threads give the bits of 1', async (activation, optimizer, hidden, bits) => {
     const shape: NetworkShape = { nInputs: nIn, hidden, nClasses: 3, activation, batch: 128, nRows: N };
     const one = await Engine.create(loadWasmModule());
