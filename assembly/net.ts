@@ -35,8 +35,8 @@ const MAX_LAYERS = 32;
   x: usize;        // f32 [nIn][Np]: all inputs, [unit][sample]
   y: usize;        // i32 [Np]: all labels
   idx: usize;      // i32 [N]: row order; the first nTrain rows are the training set
-  xb: usize;       // f32 [nIn4][Bp]: the gathered mini-batch
-  yb: usize;       // i32 [Bp]
+  xb: usize;       // f32 [2][nIn4][Bp]: the gathered mini-batch (threads: this one and the next)
+  yb: usize;       // i32 [2][Bp]
   deltaA: usize;   // f32 [maxWidth][Bp] backward scratch
   deltaB: usize;   // f32 [maxWidth][Bp]
   rngOrder: usize; // xoshiro state for batch order
@@ -105,8 +105,8 @@ export function net_create(widths: usize, acts: usize, L: i32, batch: i32, nRows
   net.y = take(4.0 * np);
   net.idx = take(4.0 * np);
   net.xr = take(4.0 * np * nIn4);
-  net.xb = take(4.0 * nIn4 * bp); // nIn4 rows: the gather writes whole 4 x 4 blocks
-  net.yb = take(4.0 * bp);
+  net.xb = take(8.0 * nIn4 * bp); // nIn4 rows: the gather writes whole 4 x 4 blocks
+  net.yb = take(8.0 * bp);
   net.deltaA = take(4.0 * maxW * bp);
   net.deltaB = take(4.0 * maxW * bp);
   net.rngOrder = take(16);
@@ -262,15 +262,15 @@ function gather_batch(net: Net, xb: usize, yb: usize, order: usize, n: i32, B: i
 /** Backward through all layers of the mini-batch in xb/yb (n real columns of B): the gradient of
  *  every parameter into net.grad. Layer l's dW and db are split by its units when it is wide, the
  *  gradient at layer l - 1 by that layer's units when that one is. Returns `serial` as forward. */
-function backward(net: Net, B: i32, n: i32, t: i32, T: i32, serial: bool, kind: i32, lr: f32, mu: f32, step: i32): bool {
+function backward(net: Net, xb: usize, yb: usize, B: i32, n: i32, t: i32, T: i32, serial: bool, kind: i32, lr: f32, mu: f32, step: i32): bool {
   const L = net.layers, rowBytes = <usize>B << 2, g = net.grad;
   let dOut = net.deltaA, dIn = net.deltaB;
-  if (t == 0) softmax_ce_backward(dOut, layer(net, L - 1).actTrain, net.yb, net.classes, B, n);
+  if (t == 0) softmax_ce_backward(dOut, layer(net, L - 1).actTrain, yb, net.classes, B, n);
   serial = true;
   for (let l = L - 1; l >= 0; l--) {
     const ly = layer(net, l);
     const prev = l > 0 ? layer(net, l - 1) : changetype<Layer>(0);
-    const inp = l > 0 ? prev.actTrain : net.xb;
+    const inp = l > 0 ? prev.actTrain : xb;
     const parOut = wide(ly, T), parIn = l > 0 && wideIn(ly, T);
     if ((parOut || parIn) && serial) barrier(net.bar, T);
     // this thread's units of layer l: all on thread 0 when the layer is not split
@@ -334,9 +334,11 @@ function opt_step(net: Net, kind: i32, lr: f32, mu: f32, step: i32, lo: i32, hi:
 }
 
 /** net_train_epoch run by T threads together (threads build): every thread calls it with its t.
- *  A mini-batch meets at five barriers when the first two layers are split (gather | layer 1 |
- *  layer 2 | thread 0's narrow layers | backward of the split layers), because the first layer's
- *  parameters are stepped inside the backward pass and the rest's step overlaps the next gather. */
+ *  The MNIST net (784-1024-20-20-20-10) meets at four barriers per mini-batch: after each of the
+ *  two split layers forward, before and after the backward pass of the split layers. The first
+ *  layer's parameters are stepped inside the backward pass, the others' step runs after it (the
+ *  next batch's first barrier orders it before their forward), and while thread 0 runs the narrow
+ *  layers the other threads gather the next batch into the other half of xb and yb. */
 export function net_train_epoch_team(netp: usize, nTrain: i32, kind: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool, t: i32, T: i32): i32 {
   const net = changetype<Net>(netp);
   const P = net.params, batch = net.batch, idx = net.idx, L = net.layers;
@@ -352,17 +354,31 @@ export function net_train_epoch_team(netp: usize, nTrain: i32, kind: i32, lr: f3
   const rLo = L > 1 ? layer(net, 1).w : P;
   const parRest = T > 1 && P - rLo >= PAR_PARAMS;
   const pLo = parRest ? rLo + share(P - rLo, t, T, 4) : rLo, pHi = parRest ? rLo + share(P - rLo, t + 1, T, 4) : t == 0 ? P : rLo;
+  // gathering ahead needs a barrier inside every backward pass (between the gather and the next
+  // forward): there is one at the first split layer
+  let ahead = false;
+  for (let l = 0; l < L; l++) ahead = ahead || wide(layer(net, l), T) || (l > 0 && wideIn(layer(net, l), T));
+  const xbBytes = <usize>(pad4(net.inputs) * pad4(batch)) << 2, ybBytes = <usize>pad4(batch) << 2;
   let nb = 0, serial = false;
   for (let start = 0; start < nTrain; start += batch) {
     const n = min(batch, nTrain - start), B = pad4(n);
-    // every thread gathers a share of the columns (a copy: the bits do not depend on T), once
-    // the last batch is done with xb and yb, and before anyone reads them
+    const half = ahead ? <usize>(nb & 1) : 0;
+    const xb = net.xb + half * xbBytes, yb = net.yb + half * ybBytes;
+    // thread 0 may still read the last batch's xb and yb (its last layers alone)
     if (serial) barrier(net.bar, T);
-    gather_batch(net, net.xb, net.yb, idx + (<usize>start << 2), n, B, share(B, t, T, 4), share(B, t + 1, T, 4));
-    barrier(net.bar, T); // also: the last batch's steps are done before this one's forward
+    if (!ahead || nb == 0) {
+      // every thread gathers a share of the columns (a copy: the bits do not depend on T)
+      gather_batch(net, xb, yb, idx + (<usize>start << 2), n, B, share(B, t, T, 4), share(B, t + 1, T, 4));
+      barrier(net.bar, T);
+    }
     const step = step0 + nb + 1;
-    serial = forward(net, net.xb, n, B, false, t, T, false);
-    serial = backward(net, B, n, t, T, serial, kind, lr, mu, step);
+    serial = forward(net, xb, n, B, false, t, T, false);
+    if (ahead && t > 0 && start + batch < nTrain) {
+      const n2 = min(batch, nTrain - start - batch), B2 = pad4(n2);
+      gather_batch(net, net.xb + (half ^ 1) * xbBytes, net.yb + (half ^ 1) * ybBytes, idx + (<usize>(start + batch) << 2), n2, B2,
+        share(B2, t - 1, T - 1, 4), share(B2, t, T - 1, 4));
+    }
+    serial = backward(net, xb, yb, B, n, t, T, serial, kind, lr, mu, step);
     if (gradStats) {
       // shared by chunks; thread 0 then adds the chunks' squares (which nobody else reads)
       if (parStats && serial) barrier(net.bar, T);
@@ -370,9 +386,11 @@ export function net_train_epoch_team(netp: usize, nTrain: i32, kind: i32, lr: f3
       if (parStats) { barrier(net.bar, T); serial = false; }
       if (t == 0) sum_grad_squares(net);
     }
-    // the step of the other layers: nobody reads their parameters before the next gather's barrier
+    // the step of the other layers: with a split first layer (which reads only its units'
+    // parameters) nobody reads theirs before the next forward's first barrier
     if (parRest && serial) { barrier(net.bar, T); serial = false; }
     opt_step(net, kind, lr, mu, step, pLo, pHi);
+    if (parRest && !wide(layer(net, 0), T)) barrier(net.bar, T);
     nb++;
   }
   barrier(net.bar, T); // the host reads the parameters next
