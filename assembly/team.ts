@@ -39,10 +39,24 @@ export function barrier(bar: usize, T: i32): void {
       return;
     }
     for (let i = 0; i < SPIN; i++) if (atomic.load<i32>(bar, 4) != gen) return;
-    while (atomic.load<i32>(bar, 4) == gen) atomic.wait<i32>(bar + 4, gen, -1);
+    while (atomic.load<i32>(bar, 4) == gen) sleep(bar + 4, gen);
   } else {
     unreachable(); // T > 1 needs the threads build
   }
+}
+
+// Sleeps until the value at `addr` is no longer `expected`. The one memory.atomic.wait32 is here,
+// in a function of its own that reads no local after the wait: V8 11's baseline compiler (Liftoff;
+// Node 20 runs a helper's code with it until the code is hot) calls the wait without saving the
+// registers that hold locals, so a local read after a wait may have changed (a parameter read
+// after one comes back 0; TurboFan and newer V8 keep it). Inlined into the training loop (-O3
+// inlines `barrier`), the wait changed the next kernels' pointers and sizes, and a thread left a
+// barrier early or slept on a stale generation; a caller's locals are safe across a call.
+// Binaryen must not inline this, so it is larger than the always-inlined size (12) and calls
+// itself (the recursion is never taken: the wait returns 0, 1 or 2).
+function sleep(addr: usize, expected: i32): void {
+  if (atomic.load<i32>(addr) != expected) return;
+  if (atomic.wait<i32>(addr, expected, -1) < 0) sleep(addr, expected);
 }
 
 /** The start of thread t's share of n items in multiples of `step` (thread T's start is n). */
