@@ -174,8 +174,13 @@ export const PAR_PARAMS = 65536;
  *  whether thread 0 wrote last (see `serial` above). */
 function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: i32, serial: bool): bool {
   const L = net.layers, rowBytes = <usize>B << 2, q = net.quant;
+  // the helpers stop after the last split layer: past its barrier thread 0 may finish, return and
+  // let the host lay out another network where this one's headers were
+  let last = -1;
+  if (t > 0) for (let l = 0; l < L; l++) if (wide(layer(net, l), T)) last = l;
   let inp = x;
   for (let l = 0; l < L; l++) {
+    if (t > 0 && l > last) break;
     const ly = layer(net, l);
     const out = evalRows ? ly.actEval : ly.actTrain;
     // quantized: a wide layer's threads write where the backward pass keeps the unquantized
