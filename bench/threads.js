@@ -5,7 +5,7 @@
 // 2-thread runs alternate, so that a change in the machine's load hits both alike; printed are the
 // medians, the median of the pairs' ratios, and per thread the CPU time (Linux /proc schedstat),
 // whose ratio estimates the speed-up on a quiet machine when other jobs share the cores.
-// `--pairs N` (default 7), `--json`.
+// `--pairs N` (default 11), `--json`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DEFAULTS, PRESETS } from '../dist/config/config.js';
@@ -15,7 +15,7 @@ import { createEngineWithThreads } from '../dist/node/team.js';
 
 const json = process.argv.includes('--json');
 const at = process.argv.indexOf('--pairs');
-const pairs = at > 0 ? Number(process.argv[at + 1]) : 7;
+const pairs = at > 0 ? Number(process.argv[at + 1]) : 11;
 const config = { ...DEFAULTS, ...PRESETS.mnist, epochs: 1000, miSchedule: /** @type {const} */ ({ kind: 'all' }) }; // every epoch an MI epoch
 const data = datasetOf(config);
 const sessions = {
@@ -59,16 +59,18 @@ for (const [name, fn] of Object.entries(cases)) {
       busiest[T].push(Math.max(0, ...Object.keys(c1).map((k) => c1[k] - (c0[k] ?? c1[k]))));
     }
   }
-  const ratio = median(wall[1].map((w, i) => w / wall[2][i]));
+  const ratios = wall[1].map((w, i) => w / wall[2][i]).sort((a, b) => a - b);
+  const ratio = median(ratios);
+  const quartile = (q) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
   const r = {
     samplesPerSecond1: nTrain / median(wall[1]) * 1000, samplesPerSecond2: nTrain / median(wall[2]) * 1000,
-    wallRatio: median(wall[1]) / median(wall[2]), pairRatio: ratio,
+    wallRatio: median(wall[1]) / median(wall[2]), pairRatio: ratio, pairRatioQuartiles: [quartile(0.25), quartile(0.75)],
     cpuRatio: busiest[1].length && median(busiest[2]) > 0 ? median(busiest[1]) / median(busiest[2]) : NaN,
   };
   results[name] = r;
   if (!json) {
     console.log(`${name}: 1 thread ${r.samplesPerSecond1.toFixed(0)} samples/s, 2 threads ${r.samplesPerSecond2.toFixed(0)} samples/s`);
-    console.log(`  2 threads / 1 thread: ${r.wallRatio.toFixed(2)}x (medians of ${pairs} alternating runs each; median pair ratio ${r.pairRatio.toFixed(2)}x)`);
+    console.log(`  2 threads / 1 thread: ${r.wallRatio.toFixed(2)}x (medians of ${pairs} alternating runs each; median pair ratio ${r.pairRatio.toFixed(2)}x, quartiles ${r.pairRatioQuartiles.map((x) => x.toFixed(2)).join('-')}x)`);
     console.log(`  busiest thread's CPU time, 1 thread / 2 threads: ${r.cpuRatio.toFixed(2)}x (the quiet-machine estimate)`);
   }
 }
