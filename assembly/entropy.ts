@@ -36,7 +36,6 @@ const GRID_MIXED = -1;
   top: i32;      // the top cell, nbins - 1
   p1: f64;       // lowest edge (edges, explicit) or width
   inv: f64;      // cells per unit of value (edges), grid cells per unit (explicit; 0 = no grid)
-  bar: usize;    // i32[2]: the barrier of mi_binned_team's threads
 }
 const SLOT = 16;
 
@@ -60,7 +59,6 @@ export function mi_create(maxN: i32, maxUnits: i32, K: i32): usize {
   ctx.width = take(4.0 * maxUnits);
   ctx.minc = take(8.0 * maxUnits);
   ctx.edges = take(<f64>(MAX_BINS * 4 + GRID * 4)); // edges, then the explicit-edges grid
-  ctx.bar = take(8);
   return changetype<usize>(ctx);
 }
 
@@ -377,7 +375,7 @@ function keys_general(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32, t: i3
     store<i64>(minc + (<usize>u << 3), lo);
     store<i32>(width + (<usize>u << 2), range == 0 ? 0 : 64 - <i32>clz<u64>(range));
   }
-  barrier(ctx.bar, T);
+  barrier(T);
   let bits = 0;
   for (let u = 0; u < nUnits; u++) bits = min(bits + load<i32>(width + (<usize>u << 2)), 65); // 65: does not fit
   const packed = bits <= 64;
@@ -395,7 +393,7 @@ function keys_general(ctx: MiCtx, act: usize, nUnits: i32, N: i32, B: i32, t: i3
     }
     sh = min<u64>(sh + <u64>load<i32>(width + (<usize>u << 2)), 64);
   }
-  barrier(ctx.bar, T);
+  barrier(T);
   return packed;
 }
 
@@ -482,7 +480,7 @@ export function mi_binned_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: 
   else if (mode == BIN_LEVELS && nUnits <= 2 * (32 / bits)) { if (t == 0) pack_levels(ctx.keys, act, nUnits, N, B, bits, p1, ctx.inv, top); }
   else if (mode == BIN_LEVELS) { if (t == 0) hash_levels(ctx.keys, act, nUnits, N, B, bits, p1, ctx.inv, top); packed = false; }
   else {
-    barrier(ctx.bar, T); // everyone sees the rule
+    barrier(T); // everyone sees the rule
     packed = keys_general(ctx, act, nUnits, N, B, t, T);
   }
   if (t == 0) count_and_score(ctx, act, nUnits, N, B, y, packed, out);

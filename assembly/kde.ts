@@ -29,7 +29,6 @@ import { barrier, share } from './team';
   acc64: usize;     // f64 [4][maxPad]: the same four, row side
   col64: usize;     // f64 [4][maxPad]: the same four, column side
   threads: i32;     // threads that may share kde_mi_team
-  bar: usize;       // i32[2]: their barrier
 }
 const PAD: f32 = 1e18; // coordinate of padding rows: their squared distances overflow to +inf
 const CUT: f32 = 88; // e4 = exp(-D') < 2^-126 beyond this: a vector of such pairs is skipped
@@ -54,7 +53,6 @@ export function kde_create(maxN: i32, maxUnits: i32, K: i32, threads: i32): usiz
   ctx.acc32 = take(16.0 * maxPad * T);
   ctx.acc64 = take(32.0 * maxPad);
   ctx.col64 = take(32.0 * maxPad);
-  ctx.bar = take(8);
   return changetype<usize>(ctx);
 }
 
@@ -174,7 +172,7 @@ export function kde_mi_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32
   const K = ctx.K, maxPad = ctx.maxPad;
   const data = ctx.data, slotRow = ctx.slotRow, slotClass = ctx.slotClass;
   const count = ctx.count, start = ctx.start, end = ctx.end;
-  const acc64 = ctx.acc64, col64 = ctx.col64, bar = ctx.bar;
+  const acc64 = ctx.acc64, col64 = ctx.col64;
   if (rows == 0) nRows = N;
   const d = nUnits;
 
@@ -207,7 +205,7 @@ export function kde_mi_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32
       store<i32>(slotRow + (<usize>p << 2), row); // slotClass[p] is c already
     }
   }
-  barrier(bar, T);
+  barrier(T);
   const M = load<i32>(end + (<usize>(K - 1) << 2)), nV = M >> 2;
   // gather, scaled so that squared distances come out divided by 8 s2; each thread its slots
   const scale = <f32>Math.sqrt(1.0 / (8.0 * s2));
@@ -223,7 +221,7 @@ export function kde_mi_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32
     memory.fill(acc64 + (<usize>(q * maxPad + sLo) << 3), 0, <usize>(sHi - sLo) << 3);
     memory.fill(col64 + (<usize>(q * maxPad + sLo) << 3), 0, <usize>(sHi - sLo) << 3);
   }
-  barrier(bar, T);
+  barrier(T);
 
   // four sums per slot: same-class e4, same-class e1, other-class e4, other-class e1; row sides
   // in acc64 (each row's own thread), column sides of this thread's block in its acc32
@@ -256,13 +254,13 @@ export function kde_mi_team(ctxp: usize, act: usize, nUnits: i32, N: i32, B: i32
         tiles(data, xi, d, ve, nV, false, j2, j3, r2 + off, r3 + off);
       }
     }
-    barrier(bar, T);
+    barrier(T);
     // the wave's column sums into f64, block by block in order; each thread a range of slots
     for (let k = w0; k < min(w0 + T, nBlocks); k++) {
       const a = ctx.acc32 + <usize>(k - w0) * (<usize>(4 * maxPad) << 2);
       flush_j(a, col64, maxPad, max(sLo, k * IBLOCK), sHi);
     }
-    barrier(bar, T);
+    barrier(T);
   }
   if (t != 0) return;
 

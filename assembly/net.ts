@@ -46,7 +46,6 @@ const MAX_LAYERS = 32;
   rngInit: usize;  // xoshiro state for weight init
   xr: usize;       // f32 [N][nIn4]: the inputs row-major (nIn4 = nIn rounded up to 4), for the batch gather
   xrRows: i32;     // rows of XR filled from X so far: 0 until the first training epoch
-  bar: usize;      // i32[2]: the threads' barrier (team.ts)
   quant: usize;    // quantized activations (quantize.ts Quant; net_quantize), 0 = float
   gpart: usize;    // f64 [chunks of GCHUNK weights]: one mini-batch's ||dW||^2 per chunk
 }
@@ -112,7 +111,6 @@ export function net_create(widths: usize, acts: usize, L: i32, batch: i32, nRows
   net.rngOrder = take(16);
   net.rngInit = take(16);
   net.nll = take(8.0 * np);
-  net.bar = take(8);
   let nChunks = 0;
   for (let l = 0; l < L; l++) nChunks += chunks(layer(net, l));
   net.gpart = take(8.0 * nChunks);
@@ -169,15 +167,21 @@ export const PAR_PARAMS = 65536;
 // @ts-ignore: decorator
 @inline function wideIn(ly: Layer, T: i32): bool { return splits(ly.fanIn, ly.width, T); }
 
-/** Forward a [nIn][B] input through all layers into the activation buffers (the mini-batch ones,
- *  or with `evalRows` those of all rows); the last layer holds softmax probabilities. Returns
- *  whether thread 0 wrote last (see `serial` above). */
-function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: i32, serial: bool): bool {
-  const L = net.layers, rowBytes = <usize>B << 2, q = net.quant;
-  // the helpers stop after the last split layer: past its barrier thread 0 may finish, return and
-  // let the host lay out another network where this one's headers were
+/** The last layer split among T threads (-1: none). Helpers leave the forward pass there: past a
+ *  call's last barrier a helper must read nothing of the network, because thread 0 may finish the
+ *  call, return, and the host lay out another network in the same memory. */
+function last_split(net: Net, T: i32): i32 {
   let last = -1;
-  if (t > 0) for (let l = 0; l < L; l++) if (wide(layer(net, l), T)) last = l;
+  for (let l = 0; l < net.layers; l++) if (wide(layer(net, l), T)) last = l;
+  return last;
+}
+
+/** Forward a [nIn][B] input through all layers into the activation buffers (the mini-batch ones,
+ *  or with `evalRows` those of all rows); the last layer holds softmax probabilities. Helpers
+ *  (t > 0) stop after layer `last` (last_split). Returns whether thread 0 wrote last (see
+ *  `serial` above). */
+function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: i32, serial: bool, last: i32): bool {
+  const L = net.layers, rowBytes = <usize>B << 2, q = net.quant;
   let inp = x;
   for (let l = 0; l < L; l++) {
     if (t > 0 && l > last) break;
@@ -188,16 +192,16 @@ function forward(net: Net, x: usize, n: i32, B: i32, evalRows: bool, t: i32, T: 
     const quantized = q != 0 && l < L - 1;
     if (wide(ly, T)) {
       const dst = quantized ? quant_layer_target(q, l, out, !evalRows) : out;
-      if (serial) barrier(net.bar, T);
+      if (serial) barrier(T);
       const lo = share(ly.width, t, T, 2), hi = share(ly.width, t + 1, T, 2);
       if (hi > lo) {
         dense_forward(dst + <usize>lo * rowBytes, inp, W(net, ly) + (<usize>(lo * ly.fanIn) << 2), bias(net, ly) + (<usize>lo << 2),
           ly.fanIn, hi - lo, B, ly.act);
       }
-      barrier(net.bar, T);
+      barrier(T);
       if (quantized) {
         if (t == 0) quant_layer_forward(q, l, out, dst, ly.width, n, B, !evalRows);
-        barrier(net.bar, T);
+        barrier(T);
       }
       serial = false;
     } else {
@@ -277,7 +281,7 @@ function backward(net: Net, xb: usize, yb: usize, B: i32, n: i32, t: i32, T: i32
     const prev = l > 0 ? layer(net, l - 1) : changetype<Layer>(0);
     const inp = l > 0 ? prev.actTrain : xb;
     const parOut = wide(ly, T), parIn = l > 0 && wideIn(ly, T);
-    if ((parOut || parIn) && serial) barrier(net.bar, T);
+    if ((parOut || parIn) && serial) barrier(T);
     // this thread's units of layer l: all on thread 0 when the layer is not split
     const lo = parOut ? share(ly.width, t, T, 2) : 0, hi = parOut ? share(ly.width, t + 1, T, 2) : t == 0 ? ly.width : 0;
     // the first layer steps its units' parameters right after their gradient, a few units at a time
@@ -308,7 +312,7 @@ function backward(net: Net, xb: usize, yb: usize, B: i32, n: i32, t: i32, T: i32
     // the first layer, split by the same units as the gradient into it, reads only this thread's
     // rows of it and writes no gradient below itself: it need not wait for the others
     const own = l == 1 && parIn && q == 0 && wide(prev, T);
-    if (parOut || parIn) { if (!own) barrier(net.bar, T); serial = false; }
+    if (parOut || parIn) { if (!own) barrier(T); serial = false; }
     else serial = true; // every thread keeps the same flags, so they meet at the same barriers
     const tmp = dOut; dOut = dIn; dIn = tmp;
   }
@@ -347,13 +351,13 @@ function opt_step(net: Net, kind: i32, lr: f32, mu: f32, step: i32, lo: i32, hi:
 export function net_train_epoch_team(netp: usize, nTrain: i32, kind: i32, lr: f32, mu: f32, shuffle: bool, gradStats: bool, t: i32, T: i32): i32 {
   const net = changetype<Net>(netp);
   const P = net.params, batch = net.batch, idx = net.idx, L = net.layers;
+  const last = t > 0 ? last_split(net, T) : -1;
   if (t == 0) {
     ensure_rows(net);
     if (shuffle) rng_shuffle(net.rngOrder, idx, nTrain);
   }
-  barrier(net.bar, T); // everyone sees the order and the step count of thread 0
-  const step0 = net.step;
-  barrier(net.bar, T); // nobody reads net.step again
+  barrier(T); // everyone sees the order and the step count of thread 0
+  const step0 = net.step; // which thread 0 writes after the last barrier
   const parStats = T > 1 && P >= PAR_PARAMS;
   // the parameters after the first layer, stepped once the backward pass is over
   const rLo = L > 1 ? layer(net, 1).w : P;
@@ -370,14 +374,14 @@ export function net_train_epoch_team(netp: usize, nTrain: i32, kind: i32, lr: f3
     const half = ahead ? <usize>(nb & 1) : 0;
     const xb = net.xb + half * xbBytes, yb = net.yb + half * ybBytes;
     // thread 0 may still read the last batch's xb and yb (its last layers alone)
-    if (serial) barrier(net.bar, T);
+    if (serial) barrier(T);
     if (!ahead || nb == 0) {
       // every thread gathers a share of the columns (a copy: the bits do not depend on T)
       gather_batch(net, xb, yb, idx + (<usize>start << 2), n, B, share(B, t, T, 4), share(B, t + 1, T, 4));
-      barrier(net.bar, T);
+      barrier(T);
     }
     const step = step0 + nb + 1;
-    serial = forward(net, xb, n, B, false, t, T, false);
+    serial = forward(net, xb, n, B, false, t, T, false, last);
     if (ahead && t > 0 && start + batch < nTrain) {
       const n2 = min(batch, nTrain - start - batch), B2 = pad4(n2);
       gather_batch(net, net.xb + (half ^ 1) * xbBytes, net.yb + (half ^ 1) * ybBytes, idx + (<usize>(start + batch) << 2), n2, B2,
@@ -386,19 +390,19 @@ export function net_train_epoch_team(netp: usize, nTrain: i32, kind: i32, lr: f3
     serial = backward(net, xb, yb, B, n, t, T, serial, kind, lr, mu, step);
     if (gradStats) {
       // shared by chunks; thread 0 then adds the chunks' squares (which nobody else reads)
-      if (parStats && serial) barrier(net.bar, T);
+      if (parStats && serial) barrier(T);
       if (parStats || t == 0) accumulate_grad_stats(net, parStats ? t : 0, parStats ? T : 1);
-      if (parStats) { barrier(net.bar, T); serial = false; }
+      if (parStats) { barrier(T); serial = false; }
       if (t == 0) sum_grad_squares(net);
     }
     // the step of the other layers: with a split first layer (which reads only its units'
     // parameters) nobody reads theirs before the next forward's first barrier
-    if (parRest && serial) { barrier(net.bar, T); serial = false; }
+    if (parRest && serial) { barrier(T); serial = false; }
     opt_step(net, kind, lr, mu, step, pLo, pHi);
-    if (parRest && !wide(layer(net, 0), T)) barrier(net.bar, T);
+    if (parRest && !wide(layer(net, 0), T)) barrier(T);
     nb++;
   }
-  barrier(net.bar, T); // the host reads the parameters next
+  barrier(T); // the host reads the parameters next
   if (t == 0) net.step = step0 + nb;
   return nb;
 }
@@ -480,7 +484,12 @@ export function net_eval_team(netp: usize, nTrain: i32, out: usize, t: i32, T: i
   const net = changetype<Net>(netp);
   const N = net.rows, np = net.rowsPad, K = net.classes, L = net.layers;
   const Y = net.y, idx = net.idx, nll = net.nll;
-  forward(net, net.x, N, np, true, t, T, false);
+  // thread 0 waits here until every helper has read what it needs (last_split): an eval of a
+  // network without a split layer has no other barrier
+  const last = t > 0 ? last_split(net, T) : -1;
+  barrier(T);
+  if (t > 0 && last < 0) return;
+  forward(net, net.x, N, np, true, t, T, false, last);
   if (t != 0) return;
   const p = layer(net, L - 1).actEval;
   let trL: f64 = 0, trA: f64 = 0, teL: f64 = 0, teA: f64 = 0;

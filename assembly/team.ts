@@ -26,10 +26,17 @@ const SCRATCH = memory.data(32 * MAX_THREADS, 16);
 // mini-batch), so the spin covers them; on a loaded machine it wastes at most that much per wait.
 const SPIN = 1 << 18;
 
-/** Wait until all T threads have arrived. `bar` points to two i32 (arrived, generation), zero at
- *  first; the last thread to arrive resets the count and advances the generation. */
-export function barrier(bar: usize, T: i32): void {
+// The threads' one barrier: two i32 (arrived, generation). A team runs one call at a time, so one
+// barrier serves every call; it lies in static memory, which the arena never hands out, so its
+// generation only grows. (In an arena buffer it was zeroed by the next network's allocation while a
+// helper that had not yet seen the last generation change still waited on it: it waited forever.)
+const BAR = memory.data(8, 8);
+
+/** Wait until all T threads have arrived; the last to arrive resets the count and advances the
+ *  generation. */
+export function barrier(T: i32): void {
   if (T <= 1) return;
+  const bar = BAR;
   if (ASC_FEATURE_THREADS) {
     const gen = atomic.load<i32>(bar, 4);
     if (atomic.add<i32>(bar, 1) == T - 1) {

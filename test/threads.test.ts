@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/engine/engine.js';
 import { loadWasmModule } from '../dist/engine/wasm-node.js';
 import { createEngineWithThreads, threadsPay } from '../dist/node/team.js';
-import type { NetworkShape } from '../dist/model/network.js';
+import { Network, type NetworkShape } from '../dist/model/network.js';
 import { threadsPerNetwork } from '../dist/node/pool.js';
 import { DEFAULTS } from '../dist/config/config.js';
 import type { Activation, OptimizerName } from '../src/config/config.js';
@@ -50,6 +50,34 @@ describe('one network on several threads', () => {
     }
     expect(ref.some((v) => !Number.isFinite(v))).toBe(false);
   }, 120_000);
+
+  // An eval of a network without a split layer: thread 0 returns at once and the host lays out the
+  // next network in the same memory while a helper may still be on its way (it used to read the
+  // new network's headers and meet thread 0 at the wrong barriers) or still waiting at the entry
+  // barrier (which was an arena buffer the new network's allocation zeroed). Both hung this test.
+  it('an eval with no split layer, then at once a wide network in the same memory: the bits of 1', async () => {
+    const narrow: NetworkShape = { nInputs: nIn, hidden: [10, 7], nClasses: 3, activation: 'tanh', batch: 128, nRows: N };
+    const wideNet: NetworkShape = { nInputs: nIn, hidden: [300, 20], nClasses: 3, activation: 'tanh', batch: 128, nRows: N };
+    const order = Int32Array.from({ length: N }, (_, i) => i);
+    const run = (engine: Engine) => {
+      const out: ArrayLike<number>[] = [];
+      for (let i = 0; i < 12; i++) {
+        engine.reset();
+        const net = new Network(engine, narrow);
+        net.setData(X, y);
+        net.setOrder(order);
+        net.init(i, false);
+        out.push(net.evaluate(480), train(engine, wideNet, X, y, 'sgd', 1));
+      }
+      return out.flatMap((a) => Array.from(a));
+    };
+    const ref = run(await Engine.create(loadWasmModule()));
+    for (const T of [2, 3]) {
+      const team = await createEngineWithThreads(T);
+      engines.push(team);
+      expect(run(team), `${T} threads`).toEqual(ref);
+    }
+  }, 60_000);
 
   it('the paper net is not worth threads; an MNIST-wide one is', async () => {
     const e = await Engine.create(loadWasmModule());
