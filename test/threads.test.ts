@@ -55,6 +55,9 @@ describe('one network on several threads', () => {
   // next network in the same memory while a helper may still be on its way (it used to read the
   // new network's headers and meet thread 0 at the wrong barriers) or still waiting at the entry
   // barrier (which was an arena buffer the new network's allocation zeroed). Both hung this test.
+  // The narrow network is built by hand, not by trainAll, so that its eval is the last thing before
+  // the reset: with trainAll's copies after the eval a late helper mostly catches up (the old core
+  // then failed 1 of 2 runs instead of hanging every time).
   it('an eval with no split layer, then at once a wide network in the same memory: the bits of 1', async () => {
     const narrow: NetworkShape = { nInputs: nIn, hidden: [10, 7], nClasses: 3, activation: 'tanh', batch: 128, nRows: N };
     const wideNet: NetworkShape = { nInputs: nIn, hidden: [300, 20], nClasses: 3, activation: 'tanh', batch: 128, nRows: N };
